@@ -1,0 +1,125 @@
+"""Fixtures: an app with its own database per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+from __future__ import annotations
+
+import itertools
+import os
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from webapp import create_app
+from webapp.extensions import db, limiter
+from tests.factories import build_county
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+_counter = itertools.count()
+
+
+def _admin_connection():
+    import psycopg
+
+    url = make_url(TEST_DATABASE_URL).set(drivername="postgresql", database="postgres")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+def _pg_url(name: str) -> str:
+    return make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg", database=name) \
+        .render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """A PostgreSQL database with the schema, copied for every test (CREATE DATABASE … TEMPLATE)."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    name = f"shaodian_tmpl_{os.getpid()}"
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _pg_url(name), "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield name
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path, pg_template):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    name = f"shaodian_t_{os.getpid()}_{next(_counter)}"
+    with _admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    yield _pg_url(name)
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_test_app(database_url: str, **overrides):
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test",
+                "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
+                # A cheap hash keeps the suite fast; production uses scrypt.
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", **overrides}
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_test_app(database_url)
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            db.create_all()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def county(app):
+    """A small county: see tests/factories.py for who is in it."""
+    county = build_county(db.session)
+    db.session.commit()
+    return county
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = "pass-1234"):
+        return self.client.post("/login", data={"login": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def as_user(client, auth):
+    """Log the test client in as one of the county's demo accounts: as_user("teacher_a1")."""
+    def login(username: str):
+        response = auth.login(username)
+        assert response.status_code == 302, f"login as {username} failed"
+        return client
+    return login

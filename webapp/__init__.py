@@ -1,0 +1,62 @@
+"""Shaodian: the app factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import BASE_DIR, INSTANCE_DIR, Config
+from .errors import register_error_handlers
+from flask_babel import refresh as refresh_locale
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR),
+                static_folder=str(BASE_DIR / "static"), static_url_path="/static")
+    app.config.update(Config.load(**(overrides or {})))
+    _init_extensions(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    _register_template_helpers(app)
+    from .cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every area's models, so that Alembic and create_all see the whole schema."""
+    from .org import models as _org  # noqa: F401
+
+
+def _init_extensions(app: Flask) -> None:
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(BASE_DIR / "webapp" / "translations"))
+    # Flask-Babel caches the locale on the app context, which a test client shares across requests.
+    app.before_request(refresh_locale)
+    from .org import access
+    access.init_login(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .dashboard.routes import bp as dashboard_bp
+    from .org.auth import bp as auth_bp
+    from .org.routes import bp as org_bp
+    from .pwa.routes import bp as pwa_bp
+
+    for blueprint in (auth_bp, org_bp, dashboard_bp, pwa_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .navigation import nav_items
+
+    @app.context_processor
+    def helpers():
+        return {"nav_items": nav_items, "current_locale": lambda: str(get_locale() or "zh")}

@@ -1,0 +1,86 @@
+"""Log in (by username or phone), log out, change password, choose the language."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import RuleError
+from ..extensions import db, limiter
+from . import operations
+from .forms import ChangePasswordForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_key() -> str:
+    # Throttle per account name as well as per address: a village shares one mobile IP.
+    return f"{request.remote_addr}|{(request.form.get('login') or '').strip().lower()}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key,
+               methods=["POST"], deduct_when=lambda response: response.status_code == 200)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = operations.find_login(form.login.data)
+        if user and user.active and user.check_password(form.password.data):
+            return _start_session(user)
+        form.password.errors.append(_("Wrong username/phone or password."))
+    return render_template("auth/login.html", form=form)
+
+
+def _start_session(user):
+    session.clear()  # a fresh session at login: nothing of the previous visitor carries over
+    operations.open_session(user, current_app.permanent_session_lifetime)
+    db.session.commit()
+    session.permanent = True
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.home"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site; never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    operations.close_session(current_user.get_id())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                operations.change_password(current_user, form.new_password.data, keep_session=current_user.get_id())
+            except RuleError as error:
+                form.new_password.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Your password is changed."))
+                return redirect(url_for("dashboard.home"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    response = make_response(redirect(_safe_next(request.form.get("next")) or url_for("dashboard.home")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

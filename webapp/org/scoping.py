@@ -1,0 +1,44 @@
+"""The one place that limits what a user may see: their scope unit's subtree.
+
+Every view asks `scoped(Model)` (a select already limited to the user's subtree) or
+`get_scoped(Model, id)` (404 when the row exists but lies outside the scope). A view never
+filters by hand.
+"""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from ..extensions import db
+from .models import Unit, User
+
+
+def subtree_ids(root: Unit) -> Select:
+    """The ids of `root` and every unit below it, as a subquery."""
+    return select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))
+
+
+def scope_clause(model, user: User | None = None):
+    """The WHERE clause that keeps `model`'s rows inside the user's subtree."""
+    user = user or current_user
+    column = getattr(model, model.__scope_column__)
+    return column.in_(subtree_ids(user.scope))
+
+
+def scoped(model, user: User | None = None) -> Select:
+    """SELECT model limited to the user's subtree."""
+    return select(model).where(scope_clause(model, user))
+
+
+def get_scoped(model, ident, user: User | None = None):
+    """The row with this id if it lies in the user's subtree, else 404 (never reveal it exists)."""
+    row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+def in_scope(unit: Unit, user: User | None = None) -> bool:
+    user = user or current_user
+    return user.scope.contains(unit)

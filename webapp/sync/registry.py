@@ -1,0 +1,123 @@
+"""Record kinds, each declared once.
+
+An area declares a kind (its fields with types, bounds and required-ness, and the function that
+applies it) and registers it here. From that one declaration come the server's validation of
+synced records, the kind's JSON schema in the OpenAPI document, and the bounds the browser form
+enforces before saving (the field screens read the same schema). The sync engine knows no kind.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+
+JSON_TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool, "date": str, "array": list}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # integer | number | string | boolean | date | array
+    required: bool = True
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    choices: tuple[str, ...] | None = None  # allowed values (for an array: of each item)
+    description: str = ""
+
+    def schema(self) -> dict:
+        """This field as JSON Schema (OpenAPI 3.1)."""
+        if self.type == "date":
+            schema: dict[str, Any] = {"type": "string", "format": "date"}
+        elif self.type == "array":
+            schema = {"type": "array", "items": {"type": "string", "enum": list(self.choices or ())},
+                      "uniqueItems": True}
+        else:
+            schema = {"type": self.type}
+            if self.choices and self.type != "array":
+                schema["enum"] = list(self.choices)
+        for key, value in (("minimum", self.minimum), ("maximum", self.maximum), ("maxLength", self.max_length)):
+            if value is not None:
+                schema[key] = value
+        if self.nullable:
+            schema["type"] = [schema["type"], "null"]
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+    def check(self, value) -> str | None:
+        """The reason `value` is refused, or None when it is good."""
+        if value is None:
+            return None if self.nullable or not self.required else str(_l("This field is required."))
+        # bool is an int in Python; a true/false is never a number here.
+        if isinstance(value, bool) and self.type in ("integer", "number"):
+            return str(_l("Must be a number."))
+        if not isinstance(value, JSON_TYPES[self.type]):
+            return str(_l("Must be of type %(type)s.", type=self.type))
+        return self._check_bounds(value)
+
+    def _check_bounds(self, value) -> str | None:
+        if self.type == "date":
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return str(_l("Must be a date like 2026-03-01."))
+        if self.minimum is not None and value < self.minimum:
+            return str(_l("Must be at least %(min)s.", min=self.minimum))
+        if self.maximum is not None and value > self.maximum:
+            return str(_l("Must be at most %(max)s.", max=self.maximum))
+        if self.max_length is not None and len(value) > self.max_length:
+            return str(_l("At most %(n)s characters.", n=self.max_length))
+        if self.choices is not None:
+            values = value if self.type == "array" else [value]
+            if any(v not in self.choices for v in values):
+                return str(_l("Must be one of: %(choices)s.", choices=", ".join(self.choices)))
+        return None
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of field record. `apply(context, data)` stores it; it raises RuleError to refuse."""
+
+    name: str
+    fields: tuple[Field, ...]
+    apply: Callable
+    description: str = ""
+    check: Callable[[dict], dict] | None = None  # rules across fields: data -> {field: reason}
+    extra: dict = field(default_factory=dict)
+
+    def validate(self, data) -> tuple[dict, dict]:
+        """(clean data, errors by field). Unknown fields are errors: a typo must not vanish."""
+        if not isinstance(data, dict):
+            return {}, {"data": str(_l("Must be an object."))}
+        errors = {f.name: reason for f in self.fields if (reason := f.check(data.get(f.name))) is not None}
+        known = {f.name for f in self.fields}
+        errors.update({name: str(_l("Unknown field.")) for name in data if name not in known})
+        clean = {f.name: data.get(f.name) for f in self.fields}
+        if not errors and self.check:
+            errors.update(self.check(clean))
+        return clean, errors
+
+    def schema(self) -> dict:
+        return {"type": "object", "description": self.description, "additionalProperties": False,
+                "required": [f.name for f in self.fields if f.required],
+                "properties": {f.name: f.schema() for f in self.fields}}
+
+
+_KINDS: dict[str, RecordKind] = {}
+
+
+def register(kind: RecordKind) -> RecordKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> RecordKind | None:
+    return _KINDS.get(name)
+
+
+def all_kinds() -> list[RecordKind]:
+    return sorted(_KINDS.values(), key=lambda k: k.name)

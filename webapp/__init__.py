@@ -25,11 +25,22 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
-    from .org import models as _org  # noqa: F401
+    from .duty import models as _duty  # noqa: F401
+    from .health import models as _health  # noqa: F401
+    from .org import models as _org, settings as _settings  # noqa: F401
+    from .sync import models as _sync  # noqa: F401
+
+
+def _register_record_kinds() -> None:
+    """Each area declares its field record kinds and reference data; the sync engine knows none."""
+    from .duty import records as _duty  # noqa: F401
+    from .health import records as _health  # noqa: F401
+    from .org import reference as _org  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
     _import_models()
+    _register_record_kinds()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -44,11 +55,18 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .dashboard.routes import bp as dashboard_bp
+    from .duty.public import bp as public_bp
+    from .duty.routes import bp as duty_bp
+    from .health.routes import bp as health_bp
     from .org.auth import bp as auth_bp
+    from .org.import_routes import bp as imports_bp
     from .org.routes import bp as org_bp
+    from .org.settings import bp as settings_bp
     from .pwa.routes import bp as pwa_bp
+    from .sync.routes import bp as sync_bp
 
-    for blueprint in (auth_bp, org_bp, dashboard_bp, pwa_bp):
+    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
+                      sync_bp, pwa_bp):
         app.register_blueprint(blueprint)
 
 

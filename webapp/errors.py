@@ -18,6 +18,10 @@ class RuleError(ValueError):
         self.field = field
 
 
+class OutOfScope(RuleError):
+    """The record or request names a person or unit outside the user's area."""
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -25,7 +25,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("org.staff_list", _l("Staff"), ADMIN_ROLES),
     NavEntry("org.units", _l("Units"), ADMIN_ROLES),
     NavEntry("org.accounts", _l("Accounts"), ADMIN_ROLES),
-    NavEntry("org.import_people", _l("Import"), ADMIN_ROLES),
+    NavEntry("imports.upload", _l("Import"), ADMIN_ROLES),
 ]
 
 

@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("org", __name__)
 
-for _endpoint in ("people", "staff_list", "units", "accounts", "import_people"):
+for _endpoint in ("people", "staff_list", "units", "accounts"):
     bp.add_url_rule(f"/{_endpoint}", _endpoint, lambda: "todo")

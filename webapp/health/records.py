@@ -1,0 +1,1 @@
+"""Field record kinds of this area, registered with the sync registry (to come)."""

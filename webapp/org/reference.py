@@ -1,0 +1,1 @@
+"""Reference data of the hierarchy that the phones pull (to come)."""

@@ -64,9 +64,10 @@ def _register_blueprints(app: Flask) -> None:
     from .org.settings import bp as settings_bp
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
+    from .sync.upload import bp as sync_upload_bp
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
-                      sync_bp, pwa_bp):
+                      sync_bp, sync_upload_bp, pwa_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,1 +1,42 @@
-"""Models of this area (to come)."""
+"""The envelope of every field record that reached the server through sync.
+
+A phone makes a record's id (a UUID) when the record is saved, long before the server sees it.
+That id is the primary key here, so the database itself guarantees that a record retried,
+uploaded from a file, or sent twice at once is stored exactly once. The typed row an area keeps
+for a record (a health check, a checkpoint entry …) uses the same id as its primary key and a
+foreign key to this table.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..org.models import User, utcnow
+
+
+class SyncRecord(db.Model):
+    """One record as the phone sent it: who, which device, the phone's time and the server's."""
+
+    __tablename__ = "sync_record"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the phone's UUID, lower case
+    kind: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]  # the phone's clock, as naive UTC
+    recorded_offset_minutes: Mapped[int]  # the phone's UTC offset then (+480 in China)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # sha256 of the canonical JSON of kind + recorded_at + data: tells a retry from a conflict.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SyncRecord {self.kind} {self.id}>"
+
+
+Index("ix_sync_record_kind_received_at", SyncRecord.kind, SyncRecord.received_at)

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 
+INTEGER_MAX = 2**31 - 1  # the largest value of a database INTEGER column
 JSON_TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool, "date": str, "array": list}
 
 
@@ -33,12 +34,13 @@ class Field:
         if self.type == "date":
             schema: dict[str, Any] = {"type": "string", "format": "date"}
         elif self.type == "array":
-            schema = {"type": "array", "items": {"type": "string", "enum": list(self.choices or ())},
-                      "uniqueItems": True}
+            items = {"type": "string", "enum": list(self.choices)} if self.choices else {"type": "string"}
+            schema = {"type": "array", "items": items, "uniqueItems": True}
         else:
             schema = {"type": self.type}
-            if self.choices and self.type != "array":
-                schema["enum"] = list(self.choices)
+            if self.choices:
+                # JSON Schema checks enum apart from type: a nullable choice must list null too.
+                schema["enum"] = list(self.choices) + ([None] if self.nullable else [])
         for key, value in (("minimum", self.minimum), ("maximum", self.maximum), ("maxLength", self.max_length)):
             if value is not None:
                 schema[key] = value
@@ -57,6 +59,8 @@ class Field:
             return str(_l("Must be a number."))
         if not isinstance(value, JSON_TYPES[self.type]):
             return str(_l("Must be of type %(type)s.", type=self.type))
+        if self.type == "integer" and abs(value) > INTEGER_MAX:
+            return str(_l("This number is too large."))  # a database integer would overflow
         return self._check_bounds(value)
 
     def _check_bounds(self, value) -> str | None:
@@ -113,6 +117,11 @@ _KINDS: dict[str, RecordKind] = {}
 def register(kind: RecordKind) -> RecordKind:
     _KINDS[kind.name] = kind
     return kind
+
+
+def unregister(name: str) -> None:
+    """Forget a kind (tests register temporary ones)."""
+    _KINDS.pop(name, None)
 
 
 def get(name: str) -> RecordKind | None:

@@ -40,8 +40,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # A field login must survive weeks without signal; the county can shorten it in settings.
-    PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_DAYS", "30")))
+    # A field login must survive weeks without signal. This is only the cookie's outer bound (the
+    # longest the county may choose); each login's real lifetime is the county's setting, on the server.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_DAYS", "90")))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: phones stay offline for days
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("COUNTY_TIMEZONE", "Asia/Shanghai")

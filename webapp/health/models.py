@@ -1,1 +1,98 @@
-"""Models of this area (to come)."""
+"""Health checks (晨午检) and daily / zero reports (日报告、零报告).
+
+Each row is the typed form of one synced record: its primary key is the record's id (the
+envelope in `sync_record`). Rows are never updated: a correction is a new record, and the
+current value of a person's check is derived (latest `recorded_at`, then latest `received_at`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..org.models import Staff, Student, Unit, User
+
+
+class CheckSession(str, enum.Enum):
+    morning = "morning"
+    noon = "noon"
+
+
+class AbsenceReason(str, enum.Enum):
+    illness = "illness"
+    personal = "personal"
+    other = "other"
+
+
+SYMPTOMS = ("fever", "cough", "sore_throat", "fatigue", "diarrhea", "vomiting", "rash", "other")
+
+
+class HealthCheck(db.Model):
+    """One person's morning or noon check: a student (unit = the class) or a staff member (unit = the school)."""
+
+    __tablename__ = "health_check"
+    __scope_column__ = "unit_id"  # the unit at the time of the check: history stays where it happened
+    __table_args__ = (
+        CheckConstraint("(student_id IS NULL) <> (staff_id IS NULL)", name="one_person"),
+        Index("ix_health_check_date_unit", "date", "unit_id"),
+        Index("ix_health_check_student_day", "student_id", "date", "session"),
+        Index("ix_health_check_staff_day", "staff_id", "date", "session"),
+    )
+
+    record_id: Mapped[str] = mapped_column(String(36), ForeignKey("sync_record.id"), primary_key=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    date: Mapped[dt.date]
+    session: Mapped[CheckSession] = mapped_column(db.Enum(CheckSession, native_enum=False, length=8))
+    present: Mapped[bool]
+    absence_reason: Mapped[AbsenceReason | None] = mapped_column(
+        db.Enum(AbsenceReason, native_enum=False, length=16))
+    symptoms: Mapped[list] = mapped_column(JSON, default=list)
+    temperature: Mapped[float | None]
+    # Derived when stored, so counts are plain grouped queries (no JSON queries, same on both databases).
+    fever: Mapped[bool]  # measured at or above the county threshold of that time, or "fever" reported
+    other_symptoms: Mapped[bool]  # any symptom besides fever
+    note: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime]
+
+    student: Mapped[Student | None] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+    unit: Mapped[Unit] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def abnormal(self) -> bool:
+        return self.fever or self.other_symptoms or self.absence_reason is AbsenceReason.illness
+
+
+class DailyReport(db.Model):
+    """A class's or a school's daily report; a zero report says explicitly that nothing is abnormal."""
+
+    __tablename__ = "daily_report"
+    __scope_column__ = "unit_id"
+    __table_args__ = (Index("ix_daily_report_date_unit", "date", "unit_id"),)
+
+    record_id: Mapped[str] = mapped_column(String(36), ForeignKey("sync_record.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    date: Mapped[dt.date]
+    zero_report: Mapped[bool]
+    expected: Mapped[int]
+    checked: Mapped[int]
+    absent: Mapped[int]
+    abnormal: Mapped[int]
+    note: Mapped[str | None] = mapped_column(String(500))
+    late: Mapped[bool]  # recorded after the county's cut-off of its day
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime]
+
+    unit: Mapped[Unit] = relationship()
+    user: Mapped[User] = relationship()

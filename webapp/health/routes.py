@@ -1,4 +1,112 @@
-"""Office screens of the health checks and daily reports (issue 3)."""
-from flask import Blueprint
+"""Office screens of the health checks: a unit's daily report, a person's history, completeness, the ledger."""
+from __future__ import annotations
 
-bp = Blueprint("health", __name__)
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..dashboard.operations import completeness as completeness_of
+from ..navigation import TEACHERS, add_entry
+from ..org.access import people_readers
+from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
+from ..org.operations import unit_label
+from ..org.scoping import get_scoped, scope_clause
+from ..org.settings import current_settings, cutoff_moment, local_today
+from . import export, operations
+from .forms import DayForm
+from .labels import labels
+from .models import HealthCheck
+
+bp = Blueprint("health", __name__, url_prefix="/reports")
+add_entry("health.index", _l("Daily report"), ADMIN_ROLES + TEACHERS, after="dashboard.home")
+add_entry("health.completeness", _l("Completeness"), ADMIN_ROLES + TEACHERS, after="health.index")
+
+
+@bp.context_processor
+def _words():
+    return {"labels": labels(), "sessions": operations.SESSIONS}
+
+
+# A report is read per class, grade or school; above a school the question is who is missing.
+REPORT_KINDS = (UnitKind.klass, UnitKind.grade, UnitKind.school)
+CLASSES_LISTED = 300  # above this, the completeness page lists schools, and their missing classes
+
+
+def _chosen_day() -> tuple[date, DayForm]:
+    """The day asked for in ?date=, else today in the county; a bad date is shown on the form."""
+    form = DayForm(formdata=request.args)
+    if form.validate() and form.date.data:
+        return form.date.data, form
+    day = local_today()
+    if not form.date.errors:
+        form.date.data = day
+    return day, form
+
+
+@bp.route("")
+@people_readers
+def index():
+    """The user's own report: their class or school, or the completeness of a larger area."""
+    target = "health.unit_report" if current_user.scope.kind in REPORT_KINDS else "health.completeness"
+    return redirect(url_for(target, unit_id=current_user.scope_unit_id, date=request.args.get("date")))
+
+
+@bp.route("/<int:unit_id>")
+@people_readers
+def unit_report(unit_id: int):
+    unit = get_scoped(Unit, unit_id)
+    if unit.kind not in REPORT_KINDS:
+        return redirect(url_for("health.completeness", unit_id=unit.id, date=request.args.get("date")))
+    day, form = _chosen_day()
+    settings = current_settings()
+    return render_template("health/report.html", form=form, report=operations.unit_day(unit, day),
+                           label=unit_label(unit), settings=settings,
+                           overdue=utcnow() > cutoff_moment(day, settings))
+
+
+@bp.route("/person/<int:student_id>")
+@people_readers
+def person(student_id: int):
+    student = get_scoped(Student, student_id)
+    lines = operations.history(scope_clause(HealthCheck), HealthCheck.student_id, student.id)
+    return render_template("health/history.html", name=student.name, unit=student.klass,
+                           label=unit_label(student.klass), lines=lines)
+
+
+@bp.route("/staff/<int:staff_id>")
+@people_readers
+def staff_person(staff_id: int):
+    staff = get_scoped(Staff, staff_id)
+    lines = operations.history(scope_clause(HealthCheck), HealthCheck.staff_id, staff.id)
+    return render_template("health/history.html", name=staff.name, unit=staff.unit,
+                           label=unit_label(staff.unit), lines=lines)
+
+
+def _area() -> Unit:
+    """The unit asked for in ?unit_id= (inside the user's scope), else the user's scope."""
+    unit_id = request.args.get("unit_id", type=int)
+    return get_scoped(Unit, unit_id) if unit_id is not None else current_user.scope
+
+
+@bp.route("/completeness")
+@people_readers
+def completeness():
+    area, (day, form) = _area(), _chosen_day()
+    status, only_missing = completeness_of(area, day), request.args.get("missing") == "1"
+    # A large area lists one line per school (a county's 5,000 classes would be megabytes on a phone).
+    per_school = not only_missing and len(status.classes) > CLASSES_LISTED
+    return render_template("health/completeness.html", form=form, area=area, only_missing=only_missing,
+                           per_school=per_school, status=status)
+
+
+@bp.route("/ledger.xlsx")
+@people_readers
+def ledger():
+    area, (day, form) = _area(), _chosen_day()
+    if form.date.errors:  # the completeness page shows the date's error next to the field
+        return redirect(url_for("health.completeness", unit_id=area.id, date=request.args.get("date")))
+    return send_file(export.ledger_workbook(area, day), as_attachment=True,
+                     download_name=export.file_name(area, day),
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -11,6 +11,7 @@ from ..errors import RuleError
 from ..extensions import db, limiter
 from . import operations
 from .forms import ChangePasswordForm, LoginForm
+from .settings import session_lifetime
 
 bp = Blueprint("auth", __name__)
 
@@ -35,7 +36,7 @@ def login():
 
 def _start_session(user):
     session.clear()  # a fresh session at login: nothing of the previous visitor carries over
-    operations.open_session(user, current_app.permanent_session_lifetime)
+    operations.open_session(user, session_lifetime(user))  # the county's setting (field_session_days)
     db.session.commit()
     session.permanent = True
     login_user(user)

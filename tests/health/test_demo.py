@@ -1,0 +1,55 @@
+"""The demo health data: plausible, complete enough to show, and stored as if phones had sent it."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from webapp.dashboard.operations import completeness
+from webapp.extensions import db
+from webapp.health import demo as health_demo
+from webapp.health.models import DailyReport, HealthCheck
+from webapp.org.demo import build_demo_county
+from webapp.sync.models import SyncRecord
+
+from .helpers import push
+
+TODAY = date(2026, 3, 2)
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _as_phone_sent(envelope) -> str:
+    """recorded_at with the phone's own offset, as it was sent."""
+    offset = timezone(timedelta(minutes=envelope.recorded_offset_minutes))
+    return envelope.recorded_at.replace(tzinfo=timezone.utc).astimezone(offset).isoformat()
+
+
+def test_the_demo_has_checks_reports_fevers_a_few_missing_classes_and_sound_envelopes(app):
+    rng = random.Random(2020)
+    county = build_demo_county(db.session, rng, today=TODAY)
+    health_demo.seed_demo(db.session, county, rng, today=TODAY)
+    db.session.commit()
+    status = completeness(county.county, TODAY, now=datetime(2026, 3, 2, 4, 0))
+    assert len(status.missing) == health_demo.MISSING_TODAY + health_demo.UNREPORTED_TODAY
+    assert status.totals["late"] == health_demo.LATE_TODAY
+    assert status.totals["morning"] > 0.9 * status.totals["expected"] and status.totals["noon"] == 0
+    assert _count(HealthCheck, HealthCheck.fever.is_(True)) > 0
+    assert _count(SyncRecord) == _count(HealthCheck) + _count(DailyReport)
+    # Sent again as a phone would, the records are recognised as already stored: the envelopes are sound.
+    envelopes = db.session.scalars(select(SyncRecord).order_by(SyncRecord.id).limit(5)).all()
+    records = [{"id": e.id, "kind": e.kind, "data": e.data, "recorded_at": _as_phone_sent(e)} for e in envelopes]
+    assert {r["status"] for r in push(county.users["county"], *records)} == {"duplicate"}
+
+
+def test_the_demo_is_the_same_every_time(app):
+    rng = random.Random(2020)
+    county = build_demo_county(db.session, rng, today=TODAY)
+    state = rng.getstate()
+    first = health_demo.build_batch(db.session, county, rng, TODAY)
+    rng.setstate(state)
+    second = health_demo.build_batch(db.session, county, rng, TODAY)
+    assert first.checks and first == second

@@ -1,0 +1,138 @@
+"""The office screens: a unit's daily report, a person's history, completeness and the ledger."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from .helpers import DAY, at, check, push, push_one, record, report, staff_check
+
+
+@pytest.fixture
+def checked_day(county):
+    """School A1's morning: a fever in class 1-1, an illness absence in 1-2, a staff check, one report."""
+    a11, a12 = county.students_a1_1, county.students_a1_2
+    push(county.users.homeroom_a1, record("health_check", check(a11[0], temperature=38.4, note="sent home")),
+         *[record("health_check", check(s, temperature=36.5)) for s in a11[1:]],
+         record("daily_report", report(county.class_a1_1, abnormal=1), at(9, 0)))
+    push(county.users.school_a1, record("health_check", check(a12[0], present=False, absence_reason="illness",
+                                                              symptoms=["cough"])),
+         record("staff_check", staff_check(county.teacher_a1_1, temperature=36.7)))
+    return county
+
+
+def _text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_a_homeroom_teacher_reads_her_class_report(checked_day, as_user):
+    client = as_user("homeroom_a1")
+    page = _text(client.get(f"/reports/{checked_day.class_a1_1.id}?date={DAY}"))
+    assert checked_day.students_a1_1[0].name in page and "38.4" in page
+    assert checked_day.students_a1_2[0].name not in page
+    assert checked_day.students_a1_1[0].id_number is None or checked_day.students_a1_1[0].id_number not in page
+    assert checked_day.students_a1_1[0].guardian_phone not in page  # only what is needed
+
+
+def test_the_school_report_lists_classes_abnormal_people_and_who_is_missing(checked_day, as_user):
+    client = as_user("school_a1")
+    page = _text(client.get(f"/reports/{checked_day.school_a1.id}?date={DAY}"))
+    for name in ("一(1)班", "一(2)班", checked_day.students_a1_1[0].name, checked_day.students_a1_2[0].name,
+                 checked_day.students_a1_2[3].name, checked_day.teacher_a1_2.name):
+        assert name in page
+    assert "homeroom_a1" in page  # who filed class 1-1's report
+
+
+def test_the_reports_menu_entry_opens_the_users_own_unit(checked_day, as_user):
+    client = as_user("homeroom_a1")
+    assert client.get("/reports").location.endswith(f"/reports/{checked_day.class_a1_1.id}")
+    client = as_user("township_a")
+    assert "/reports/completeness" in client.get("/reports").location
+
+
+def test_report_pages_outside_the_area_are_not_found(checked_day, as_user):
+    client = as_user("school_b1")
+    assert client.get(f"/reports/{checked_day.school_a1.id}").status_code == 404
+    assert client.get(f"/reports/{checked_day.class_a1_1.id}").status_code == 404
+    assert client.get(f"/reports/person/{checked_day.students_a1_1[0].id}").status_code == 404
+    assert client.get(f"/reports/staff/{checked_day.teacher_a1_1.id}").status_code == 404
+    assert client.get(f"/reports/completeness?unit_id={checked_day.township_a.id}").status_code == 404
+    assert client.get(f"/reports/ledger.xlsx?unit_id={checked_day.school_a1.id}").status_code == 404
+    teacher = as_user("homeroom_a1_2")
+    assert teacher.get(f"/reports/{checked_day.class_a1_1.id}").status_code == 404
+
+
+def test_volunteers_have_no_report_pages(checked_day, as_user):
+    client = as_user("volunteer_a")
+    assert client.get("/reports/completeness").status_code == 403
+    assert client.get(f"/reports/{checked_day.village_a.id}").status_code == 403
+
+
+def test_a_bad_date_is_shown_on_the_form_never_a_500(checked_day, as_user):
+    client = as_user("school_a1")
+    client.set_cookie("lang", "en")
+    page = _text(client.get(f"/reports/{checked_day.school_a1.id}?date=2026-13-45"))
+    assert "Not a valid date" in page
+    assert client.get(f"/reports/ledger.xlsx?date=yesterday").status_code == 302
+    assert client.get("/reports/completeness?unit_id=abc").status_code == 200
+
+
+def test_a_persons_history_shows_every_entry(checked_day, as_user):
+    student = checked_day.students_a1_1[0]
+    push_one(checked_day.users.homeroom_a1, "health_check", check(student, temperature=36.9), at(8, 30))
+    client = as_user("homeroom_a1")
+    client.set_cookie("lang", "en")
+    page = _text(client.get(f"/reports/person/{student.id}"))
+    assert "38.4" in page and "36.9" in page and "Superseded" in page and "sent home" in page
+
+
+def test_completeness_page_for_a_township(checked_day, as_user):
+    client = as_user("township_a")
+    page = _text(client.get(f"/reports/completeness?date={DAY}"))
+    assert "东镇一小" in page and "东镇中学" in page and "西镇一小" not in page
+    only_missing = _text(client.get(f"/reports/completeness?date={DAY}&missing=1"))
+    assert "一(2)班" in only_missing and f"/reports/{checked_day.class_a1_1.id}?" not in only_missing
+
+
+def test_the_ledger_opens_in_a_spreadsheet_with_one_row_per_person_and_session(checked_day, as_user):
+    client = as_user("school_a1")
+    client.set_cookie("lang", "en")
+    response = client.get(f"/reports/ledger.xlsx?date={DAY}")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("Date", "Session", "Township", "School", "Class", "Name", "At school", "Absence reason",
+                       "Temperature (°C)", "Symptoms", "Note", "Recorded by", "Recorded at")
+    assert len(rows) == 1 + 7  # six students and one staff member
+    first = rows[1]
+    assert first[:6] == ("2026-03-02", "Morning check", "东镇", "东镇一小", "一(1)班", checked_day.students_a1_1[0].name)
+    assert (first[6], first[8], first[10], first[11], first[12]) == ("Yes", 38.4, "sent home", "homeroom_a1",
+                                                                     "2026-03-02 07:40")
+    absent = next(row for row in rows if row[5] == checked_day.students_a1_2[0].name)
+    assert (absent[6], absent[7], absent[9]) == ("No", "Illness", "Cough")
+    staff = rows[-1]
+    assert (staff[4], staff[5]) == (None, checked_day.teacher_a1_1.name)
+
+
+def test_the_ledger_of_a_teacher_holds_only_her_class(checked_day, as_user):
+    client = as_user("homeroom_a1")
+    response = client.get(f"/reports/ledger.xlsx?date={DAY}")
+    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert {row[5] for row in rows[1:]} == {s.name for s in checked_day.students_a1_1}
+
+
+def test_the_ledger_speaks_chinese_by_default(checked_day, as_user):
+    client = as_user("school_a1")
+    response = client.get(f"/reports/ledger.xlsx?date={DAY}")
+    assert len(list(load_workbook(BytesIO(response.data)).active.iter_rows())) == 8
+
+
+def test_a_large_area_lists_schools_not_every_class(checked_day, as_user, monkeypatch):
+    monkeypatch.setattr("webapp.health.routes.CLASSES_LISTED", 1)
+    client = as_user("township_a")
+    page = _text(client.get(f"/reports/completeness?date={DAY}"))
+    assert f"/reports/completeness?unit_id={checked_day.school_a1.id}" in page
+    assert f"/reports/{checked_day.class_a1_1.id}?" not in page
+    drilled = _text(client.get(f"/reports/completeness?unit_id={checked_day.school_a1.id}&date={DAY}&missing=1"))
+    assert f"/reports/{checked_day.class_a1_2.id}?" in drilled

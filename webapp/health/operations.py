@@ -1,0 +1,314 @@
+"""The current value of the checks, and the counts a daily report is made of.
+
+Rows are never updated: for each person, day and session the *current* check is the one with
+the latest `recorded_at`, then the latest `received_at` (a second entry supersedes the first;
+of two teachers the later one counts). Every function here answers for a whole set of units
+with a few grouped queries (window functions, GROUP BY), never one query per person.
+The unit passed in has already been checked against the user's scope by the caller
+(`get_scoped`, or the user's own scope unit).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..org.models import Staff, Student, Unit, UnitKind, User
+from ..org.scoping import subtree_ids
+from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck
+
+SESSIONS = tuple(CheckSession)
+
+
+@dataclass
+class Counts:
+    """The numbers of one unit (or several) for one session."""
+
+    expected: int = 0
+    checked: int = 0
+    not_checked: int = 0
+    absent: int = 0
+    illness: int = 0
+    personal: int = 0
+    other_reason: int = 0
+    fever: int = 0
+    symptoms: int = 0  # symptoms without fever
+    abnormal: int = 0  # fever, symptoms or absent for illness
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class ReportStatus:
+    """Whether a unit filed its daily report: the current report, when first filed, whether late."""
+
+    report: DailyReport
+    first_filed_at: datetime
+    late: bool  # no report of the day came in before the cut-off
+    versions: int
+    by: str
+
+
+# ---- units ---------------------------------------------------------------------------------
+
+def units_of_kind(root: Unit, *kinds: UnitKind) -> Select:
+    """The ids of the units of these kinds in `root`'s subtree, as a subquery."""
+    return select(Unit.id).where(Unit.id.in_(subtree_ids(root)), Unit.kind.in_(kinds))
+
+
+def _person_column(person: str):
+    return HealthCheck.student_id if person == "student" else HealthCheck.staff_id
+
+
+def _ranked(units, day: date, person: str):
+    """Every check of the day in `units`, ranked per person and session: rank 1 is the current one."""
+    column = _person_column(person)
+    rank = func.row_number().over(
+        partition_by=(column, HealthCheck.session),
+        order_by=(HealthCheck.recorded_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
+    return (select(HealthCheck, rank.label("rank"))
+            .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None))
+            .subquery())
+
+
+def _sum(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+# ---- counts --------------------------------------------------------------------------------
+
+def check_counts(units, day: date, person: str = "student") -> dict[tuple[int, CheckSession], Counts]:
+    """Counts of the current checks, per unit and session (one grouped query)."""
+    c = _ranked(units, day, person).c
+    abnormal = or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)
+    query = (select(c.unit_id, c.session, func.count(), _sum(c.present.is_(False)),
+                    _sum(c.absence_reason == AbsenceReason.illness), _sum(c.absence_reason == AbsenceReason.personal),
+                    _sum(c.absence_reason == AbsenceReason.other), _sum(c.fever),
+                    _sum(and_(c.other_symptoms, c.fever.is_(False))), _sum(abnormal))
+             .where(c.rank == 1).group_by(c.unit_id, c.session))
+    return {(unit_id, session): Counts(checked=n, absent=absent, illness=ill, personal=personal, other_reason=other,
+                                       fever=fever, symptoms=symptoms, abnormal=abnormal_n)
+            for unit_id, session, n, absent, ill, personal, other, fever, symptoms, abnormal_n
+            in db.session.execute(query)}
+
+
+def checked_per_unit(units, day: date) -> dict[tuple[int, CheckSession], int]:
+    """How many students have a check, per class and session: the completeness view's cheap count."""
+    query = (select(HealthCheck.unit_id, HealthCheck.session, func.count(func.distinct(HealthCheck.student_id)))
+             .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), HealthCheck.student_id.is_not(None))
+             .group_by(HealthCheck.unit_id, HealthCheck.session))
+    return {(unit_id, session): n for unit_id, session, n in db.session.execute(query)}
+
+
+def expected_students(units) -> dict[int, int]:
+    """Active students per class."""
+    query = (select(Student.class_id, func.count()).where(Student.class_id.in_(units), Student.active.is_(True))
+             .group_by(Student.class_id))
+    return dict(db.session.execute(query).all())
+
+
+# ---- who has not been checked --------------------------------------------------------------
+
+@dataclass
+class OnRoll:
+    """A person expected at a check, and the sessions they have no check for."""
+
+    id: int
+    name: str
+    unit_id: int
+    unchecked: list[CheckSession] = field(default_factory=list)
+
+
+def roster(units, day: date, person: str = "student") -> list[OnRoll]:
+    """Everyone expected in `units` with the sessions they have no check for (one query)."""
+    model = Student if person == "student" else Staff
+    unit_column = Student.class_id if person == "student" else Staff.unit_id
+    checked = {s: exists().where(_person_column(person) == model.id, HealthCheck.date == day,
+                                 HealthCheck.session == s) for s in SESSIONS}
+    query = select(model.id, model.name, unit_column, *checked.values()).where(
+        unit_column.in_(units), model.active.is_(True)).order_by(unit_column, model.name, model.id)
+    if person == "staff":
+        query = query.where(Staff.is_volunteer.is_(False))
+    return [OnRoll(id, name, unit_id, [s for s, done in zip(SESSIONS, flags) if not done])
+            for id, name, unit_id, *flags in db.session.execute(query)]
+
+
+# ---- the abnormal people -------------------------------------------------------------------
+
+@dataclass
+class Abnormal:
+    check: HealthCheck
+    name: str
+    unit_name: str
+
+
+def abnormal_checks(units, day: date, person: str = "student") -> list[Abnormal]:
+    """The current checks with fever, symptoms or an illness absence, with the person's name only."""
+    ranked = _ranked(units, day, person)
+    current = aliased(HealthCheck, ranked)
+    model = Student if person == "student" else Staff
+    abnormal = or_(current.fever, current.other_symptoms, current.absence_reason == AbsenceReason.illness)
+    query = (select(current, model.name, Unit.name)
+             .join(model, model.id == getattr(ranked.c, _person_column(person).key))
+             .join(Unit, Unit.id == ranked.c.unit_id)
+             .where(ranked.c.rank == 1, abnormal).order_by(Unit.path, model.name, ranked.c.session))
+    return [Abnormal(check, name, unit_name) for check, name, unit_name in db.session.execute(query)]
+
+
+# ---- daily reports -------------------------------------------------------------------------
+
+def report_status(units, day: date) -> dict[int, ReportStatus]:
+    """Per unit: its current daily report of `day`, when the first came in, and whether it was late."""
+    per_unit = DailyReport.unit_id
+    ranked = select(
+        DailyReport,
+        func.row_number().over(partition_by=per_unit, order_by=(
+            DailyReport.recorded_at.desc(), DailyReport.received_at.desc(), DailyReport.record_id.desc())).label("rank"),
+        func.min(DailyReport.recorded_at).over(partition_by=per_unit).label("first"),
+        func.min(case((DailyReport.late, 1), else_=0)).over(partition_by=per_unit).label("all_late"),
+        func.count().over(partition_by=per_unit).label("versions"),
+    ).where(DailyReport.date == day, DailyReport.unit_id.in_(units)).subquery()
+    current = aliased(DailyReport, ranked)
+    query = (select(current, ranked.c.first, ranked.c.all_late, ranked.c.versions, User.display_name)
+             .join(User, User.id == ranked.c.user_id).where(ranked.c.rank == 1))
+    return {report.unit_id: ReportStatus(report, first, bool(all_late), versions, by)
+            for report, first, all_late, versions, by in db.session.execute(query)}
+
+
+# ---- one person's history ------------------------------------------------------------------
+
+@dataclass
+class HistoryLine:
+    check: HealthCheck
+    by: str
+    current: bool  # False: superseded by a later entry for the same day and session
+
+
+def history(scope_filter, person_column, person_id: int, limit: int = 200) -> list[HistoryLine]:
+    """Every check of one person that the viewer may see, newest first, marking the superseded ones."""
+    query = (select(HealthCheck, User.display_name).join(User, User.id == HealthCheck.user_id)
+             .where(scope_filter, person_column == person_id)
+             .order_by(HealthCheck.date.desc(), HealthCheck.session.desc(), HealthCheck.recorded_at.desc(),
+                       HealthCheck.received_at.desc(), HealthCheck.record_id.desc()).limit(limit))
+    seen, lines = set(), []
+    for check, by in db.session.execute(query):
+        key = (check.date, check.session)
+        lines.append(HistoryLine(check, by, key not in seen))
+        seen.add(key)
+    return lines
+
+
+# ---- the day's ledger ----------------------------------------------------------------------
+
+@dataclass
+class LedgerRow:
+    day: date
+    session: CheckSession
+    unit_path: str
+    name: str
+    present: bool
+    absence_reason: AbsenceReason | None
+    temperature: float | None
+    symptoms: list
+    note: str | None
+    by: str
+    recorded_at: datetime
+    is_staff: bool
+
+
+def ledger(root: Unit, day: date) -> Iterator[LedgerRow]:
+    """The current checks of the day under `root`, students then staff, in the order of the hierarchy.
+
+    Streams (yield_per) so that a county's 400,000 rows never sit in memory as objects at once.
+    """
+    units = subtree_ids(root)
+    for person, model in (("student", Student), ("staff", Staff)):
+        c = _ranked(units, day, person).c
+        query = (select(c.date, c.session, Unit.path, model.name, c.present, c.absence_reason, c.temperature,
+                        c.symptoms, c.note, User.display_name, c.recorded_at)
+                 .join(model, model.id == getattr(c, _person_column(person).key))
+                 .join(Unit, Unit.id == c.unit_id).join(User, User.id == c.user_id)
+                 .where(c.rank == 1).order_by(Unit.path, c.session, model.name, model.id))
+        for row in db.session.execute(query.execution_options(yield_per=2000)):
+            yield LedgerRow(*row, is_staff=person == "staff")
+
+
+def unit_names(root: Unit) -> dict[int, str]:
+    """Names of the units under `root` and above it (to spell out a row's township / school / class)."""
+    query = select(Unit.id, Unit.name).where(or_(Unit.id.in_(subtree_ids(root)), Unit.id.in_(root.ancestor_ids)))
+    return dict(db.session.execute(query).all())
+
+
+# ---- a class's or school's day -------------------------------------------------------------
+
+@dataclass
+class ClassDay:
+    unit: Unit
+    counts: dict[CheckSession, Counts]
+    report: ReportStatus | None
+
+
+@dataclass
+class PeopleDay:
+    """One group's day (a unit's students, or a school's staff): totals, who is missing, who is abnormal."""
+
+    totals: dict[CheckSession, Counts]
+    unchecked: dict[CheckSession, list[OnRoll]]
+    abnormal: list[Abnormal]
+
+
+@dataclass
+class UnitDay:
+    unit: Unit
+    day: date
+    students: PeopleDay
+    classes: list[ClassDay]
+    report: ReportStatus | None  # the unit's own daily report
+    staff: PeopleDay | None  # a school's staff checks
+
+    @property
+    def class_names(self) -> dict[int, str]:
+        return {line.unit.id: line.unit.name for line in self.classes}
+
+
+def _people_day(units, day: date, person: str, counts: dict, people: list[OnRoll]) -> PeopleDay:
+    totals = {s: Counts() for s in SESSIONS}
+    for (_unit_id, session), numbers in counts.items():
+        totals[session].add(numbers)
+    unchecked = {s: [p for p in people if s in p.unchecked] for s in SESSIONS}
+    for s in SESSIONS:
+        totals[s].expected, totals[s].not_checked = len(people), len(unchecked[s])
+    return PeopleDay(totals, unchecked, abnormal_checks(units, day, person))
+
+
+def _class_day(klass: Unit, counts: dict, mine: list[OnRoll], reports: dict) -> ClassDay:
+    per_session = {}
+    for s in SESSIONS:
+        numbers = Counts(**vars(counts.get((klass.id, s), Counts())))
+        numbers.expected, numbers.not_checked = len(mine), sum(1 for p in mine if s in p.unchecked)
+        per_session[s] = numbers
+    return ClassDay(klass, per_session, reports.get(klass.id))
+
+
+def unit_day(unit: Unit, day: date) -> UnitDay:
+    """The daily report of a class, grade or school: about eight queries, whatever its size."""
+    class_ids = units_of_kind(unit, UnitKind.klass)
+    classes = list(db.session.scalars(select(Unit).where(Unit.id.in_(class_ids)).order_by(Unit.parent_id, Unit.name)))
+    counts, people = check_counts(class_ids, day), roster(class_ids, day)
+    reports = report_status(units_of_kind(unit, UnitKind.klass, UnitKind.school), day)
+    staff = None
+    if unit.kind is UnitKind.school:
+        units = subtree_ids(unit)
+        staff = _people_day(units, day, "staff", check_counts(units, day, "staff"), roster(units, day, "staff"))
+    by_class: dict[int, list[OnRoll]] = {}
+    for person in people:
+        by_class.setdefault(person.unit_id, []).append(person)
+    return UnitDay(unit, day, _people_day(class_ids, day, "student", counts, people),
+                   [_class_day(k, counts, by_class.get(k.id, []), reports) for k in classes],
+                   reports.get(unit.id), staff)

@@ -26,6 +26,8 @@ ENTRIES: list[NavEntry] = [
     NavEntry("org.units", _l("Units"), ADMIN_ROLES),
     NavEntry("org.accounts", _l("Accounts"), ADMIN_ROLES),
     NavEntry("imports.upload", _l("Import"), ADMIN_ROLES),
+    NavEntry("org.my_responsibilities", _l("My responsibilities"),
+             (Role.homeroom_teacher, Role.teacher, Role.school_admin, Role.township_admin)),
 ]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors import RuleError
+from ..errors import OutOfScope, RuleError
 from ..extensions import db
 from .models import (
     CHILD_KINDS,
@@ -224,3 +224,151 @@ def revoke_sessions(user: User, keep: str | None = None) -> None:
 
 def purge_expired_sessions(now: datetime | None = None) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.expires_at < (now or utcnow())))
+
+
+# ---- office screens: the rules behind the hierarchy, people and account forms --------------
+
+# Where staff may belong: the bureau, a township's central school, a school, a village checkpoint.
+STAFF_UNIT_KINDS = (UnitKind.county, UnitKind.township, UnitKind.school, UnitKind.village)
+
+
+def add_unit(parent: Unit, kind: UnitKind, name: str) -> Unit:
+    """A new unit below `parent`; refused when a unit there already has the name (people would mix them up)."""
+    _check_sibling_name(parent, name)
+    return create_unit(kind, name, parent)
+
+
+def rename_or_move(unit: Unit, name: str, parent: Unit | None, by: User) -> Unit:
+    """`change_unit` for an admin: the new parent must lie in their area and have no unit of that name."""
+    if parent is not None and parent.id != unit.parent_id and not by.scope.contains(parent):
+        raise OutOfScope(_l("That unit is outside your area."), "parent")
+    destination = parent or unit.parent
+    if destination is not None:
+        _check_sibling_name(destination, name, unit)
+    return change_unit(unit, name, parent, by)
+
+
+def _check_sibling_name(parent: Unit, name: str, unit: Unit | None = None) -> None:
+    query = select(Unit.id).where(Unit.parent_id == parent.id, Unit.name == name.strip())
+    if unit is not None:
+        query = query.where(Unit.id != unit.id)
+    if db.session.scalar(query):
+        raise RuleError(_l("A unit of this name already stands there."), "name")
+
+
+def save_student(student: Student | None, klass: Unit, **values) -> Student:
+    """Create (`student` None) or update a student. Unique numbers are checked before anything changes."""
+    if klass.kind is not UnitKind.klass:
+        raise RuleError(_l("A student belongs to a class."), "class_id")
+    _check_unique(Student, "student_no", values.get("student_no"), student,
+                  _l("Another student already has this student number."))
+    _check_unique(Student, "id_number", values.get("id_number"), student,
+                  _l("Another student already has this ID number."))
+    _check_birth_date(values)
+    student = student or Student()
+    for name, value in values.items():
+        setattr(student, name, value)
+    student.klass = klass
+    db.session.add(student)
+    db.session.flush()
+    return student
+
+
+def save_staff(staff: Staff | None, unit: Unit, **values) -> Staff:
+    """Create (`staff` None) or update a staff member."""
+    if unit.kind not in STAFF_UNIT_KINDS:
+        raise RuleError(_l("Staff belong to the county bureau, a township, a school or a village."), "unit_id")
+    _check_unique(Staff, "id_number", values.get("id_number"), staff,
+                  _l("Another staff member already has this ID number."))
+    staff = staff or Staff()
+    for name, value in values.items():
+        setattr(staff, name, value)
+    staff.unit = unit
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def _check_unique(model, column: str, value, current, message) -> None:
+    # Checked before the write: a clear message on the field instead of an IntegrityError.
+    if not value:
+        return
+    query = select(model.id).where(getattr(model, column) == value)
+    if current is not None and current.id is not None:
+        query = query.where(model.id != current.id)
+    if db.session.scalar(query):
+        raise RuleError(message, column)
+
+
+def _check_birth_date(values: dict) -> None:
+    """An ID number carries the birth date (characters 7-14): fill it in, or refuse a date that differs."""
+    number, born = values.get("id_number"), values.get("birth_date")
+    if not number:
+        return
+    try:
+        from_number = datetime.strptime(number[6:14], "%Y%m%d").date()
+    except ValueError:
+        raise RuleError(_l("This is not a valid ID number."), "id_number") from None
+    if born is None:
+        values["birth_date"] = from_number
+    elif born != from_number:
+        raise RuleError(_l("The birth date does not match the ID number."), "birth_date")
+
+
+def unassign_responsibility(staff: Staff, target) -> bool:
+    """Undo `assign_responsibility`; False when there was no such link."""
+    column = {Unit: "unit_id", Student: "student_id", Staff: "colleague_id"}[type(target)]
+    link = db.session.scalar(select(Responsibility).filter_by(staff_id=staff.id, **{column: target.id}))
+    if link is not None:
+        remove_responsibility(link)
+    return link is not None
+
+
+def check_manage(granter: User, user: User) -> None:
+    """An admin manages accounts in their area whose role they could give, never their own account here."""
+    if user.id == granter.id:
+        raise RuleError(_l("You cannot change your own account here."), "role")
+    if not granter.scope.contains(user.scope):
+        raise OutOfScope(_l("That account is outside your area."), "scope")
+    if user.role not in GRANTABLE_ROLES.get(granter.role, ()):
+        raise RuleError(_l("This account's role is above what you may manage."), "role")
+
+
+def can_manage(granter: User, user: User) -> bool:
+    try:
+        check_manage(granter, user)
+    except RuleError:
+        return False
+    return True
+
+
+def open_account(granter: User, username: str, display_name: str, role: Role, scope: Unit,
+                 phone: str | None = None, staff: Staff | None = None) -> tuple[User, str]:
+    """A new account with a temporary password (returned, to be shown once), within the granter's rights."""
+    check_grant(granter, role, scope)
+    if staff is not None and db.session.scalar(select(User.id).where(User.staff_id == staff.id)):
+        raise RuleError(_l("This staff member already has an account."), "staff")
+    password = new_temporary_password()
+    return create_account(username, display_name, role, scope, password, phone, staff), password
+
+
+def regrant(granter: User, user: User, role: Role, scope: Unit) -> None:
+    """Change an account's role and area; its sessions end, so the new rights apply at once."""
+    check_manage(granter, user)
+    check_grant(granter, role, scope)
+    if (role, scope.id) != (user.role, user.scope_unit_id):
+        change_scope(user, role, scope)
+    db.session.flush()
+
+
+def enable_account(granter: User, user: User, active: bool) -> None:
+    check_manage(granter, user)
+    set_active(user, active)
+    db.session.flush()
+
+
+def reset_account_password(granter: User, user: User) -> str:
+    check_manage(granter, user)
+    password = reset_password(user)
+    db.session.flush()
+    return password

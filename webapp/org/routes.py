@@ -1,7 +1,81 @@
-"""Office screens of the hierarchy, people and accounts."""
-from flask import Blueprint
+"""Office screens of the hierarchy, people, responsibility chains and accounts: the `org` blueprint.
+
+The views live by screen in unit_views, people_views, staff_views and account_views; this module
+holds the blueprint and what they share: the page of a list, a unit chosen in a select, a rule's
+message on its form field, and the template filters that put enum values into words.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import RuleError
+from ..extensions import db
+from . import labels, queries
+from .forms import MAX_ID
+from .models import Staff, Student, Unit
+from .scoping import in_scope
+from .validators import mask_id_number
 
 bp = Blueprint("org", __name__)
+# A row id in a URL: a number beyond the database's integer range is "not found", never a 500.
+ID = f"int(min=1, max={MAX_ID})"
+MAX_PAGE = 100_000
 
-for _endpoint in ("people", "staff_list", "units", "accounts"):
-    bp.add_url_rule(f"/{_endpoint}", _endpoint, lambda: "todo")
+
+def me():
+    """The logged-in user as a model object (operations store it; a proxy would not do)."""
+    return current_user._get_current_object()
+
+
+def page_of(query):
+    """One page of `query`: PAGE_SIZE rows, the page number from ?page= (a bad number is page 1)."""
+    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return db.paginate(query, page=number, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def search_arg(name: str) -> str:
+    """What was typed into a picker's search box (?name=), trimmed to 50 characters, without NULs."""
+    return request.args.get(name, "").replace("\x00", "").strip()[:50]
+
+
+def unit_from(field, kinds=None) -> Unit | None:
+    """The unit chosen in a select if it lies in the user's area (and is of one of `kinds`); else a message."""
+    unit = queries.find_scoped(Unit, field.data)
+    if unit is None or (kinds and unit.kind not in kinds):
+        field.errors = [*field.errors, _("Choose a unit in your area from the list.")]
+        return None
+    return unit
+
+
+def refuse(form, error: RuleError) -> None:
+    """Undo the request's changes and show the rule's message on its field (or at the top of the page)."""
+    db.session.rollback()
+    field = form[error.field] if error.field and error.field in form else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(str(error.message), "error")
+
+
+def page_url(obj) -> str:
+    """The page of a unit, a student or a staff member."""
+    if isinstance(obj, Unit):
+        return url_for("org.unit", unit_id=obj.id)
+    if isinstance(obj, Student):
+        return url_for("org.student", student_id=obj.id)
+    if isinstance(obj, Staff):
+        return url_for("org.staff", staff_id=obj.id)
+    raise TypeError(obj)
+
+
+bp.add_app_template_filter(labels.kind_label, "kind_label")
+bp.add_app_template_filter(labels.role_label, "role_label")
+bp.add_app_template_filter(labels.gender_label, "gender_label")
+bp.add_app_template_filter(mask_id_number, "masked")
+bp.add_app_template_global(page_url, "page_url")
+bp.add_app_template_global(lambda unit: in_scope(unit, current_user), "in_my_area")
+
+# The views register themselves on `bp`; imported last because they import it from here.
+from . import account_views, people_views, staff_views, unit_views  # noqa: E402,F401

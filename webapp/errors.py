@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -40,6 +41,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error):
         return _answer(error.code or 500, error.description if wants_json() else _describe(error.code))
+
+    @app.errorhandler(DataError)
+    def bad_value(error):
+        # A value the database cannot hold (a NUL character, a number out of range) is bad input.
+        db.session.rollback()
+        return _answer(400, _("A value in the request cannot be stored (an invalid character or a number out of range)."))
 
     @app.errorhandler(Exception)
     def unexpected(error):

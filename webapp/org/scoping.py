@@ -31,8 +31,17 @@ def scoped(model, user: User | None = None) -> Select:
     return select(model).where(scope_clause(model, user))
 
 
+MAX_ID = 2**31 - 1  # the databases' INTEGER: a larger id cannot exist, and would raise instead of 404
+
+
 def get_scoped(model, ident, user: User | None = None):
     """The row with this id if it lies in the user's subtree, else 404 (never reveal it exists)."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    if not 0 < ident <= MAX_ID:
+        abort(404)
     row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
     if row is None:
         abort(404)

@@ -1,0 +1,110 @@
+// The sync state on every field screen: records waiting, last successful sync, rejected
+// records with their reason (fix or discard), "sync now", and the "log in again" prompt.
+import { getMeta } from "../db.js";
+import { t } from "../i18n.js";
+import { CHANGED, discard, listOutbox } from "../outbox.js";
+import { REFERENCE, USER, logInAgain, onSyncStatus, syncNow } from "../sync.js";
+import { ago, describe, h, reason } from "./ui.js";
+
+/** Draw the sync state into `element` and keep it current. */
+export function mountSyncStatus(element) {
+  const text = h("span", { class: "sync-text", role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "small", onclick: () => syncNow({ pull: true }) }, t("sync_now"));
+  const auth = h("div", { class: "sync-auth" });
+  const rejected = h("ul", { class: "list sync-rejected" });
+  const foreign = h("p", { class: "notice sync-foreign", hidden: true });
+  element.replaceChildren(h("div", { class: "sync-line" }, text, button), auth, rejected, foreign);
+  let status = {};
+  const refresh = () => render({ element, text, auth, rejected, foreign, status });
+  onSyncStatus((next) => { status = next; refresh(); });
+  [CHANGED, REFERENCE, USER].forEach((name) => window.addEventListener(name, refresh));
+  setInterval(refresh, 30000);
+}
+
+async function render(parts) {
+  const [entries, user, lastSync] = await Promise.all([listOutbox(), getMeta("user"), getMeta("lastSync")]);
+  const mine = entries.filter((e) => user && e.user_id === user.id);
+  const pending = mine.filter((e) => e.state === "pending");
+  const refused = mine.filter((e) => e.state === "rejected");
+  Object.assign(parts.element.dataset, { pending: pending.length, rejected: refused.length,
+    paused: parts.status.paused || "", synced: lastSync || "" });
+  parts.text.textContent = summary(parts.status, pending.length, lastSync);
+  renderAuth(parts.auth, parts.status.paused, user);
+  await renderRejected(parts.rejected, refused);
+  renderForeign(parts.foreign, entries.filter((e) => !user || e.user_id !== user.id));
+}
+
+function summary(status, pending, lastSync) {
+  const words = [];
+  if (status.offline) words.push(t("offline"));
+  if (status.running) words.push(t("syncing"));
+  words.push(pending ? t("waiting", { n: pending }) : t("all_synced"));
+  words.push(t("last_sync", { when: ago(lastSync) }));
+  if (status.nextAt && !status.offline) {
+    words.push(t("retrying", { s: Math.max(1, Math.round((status.nextAt - Date.now()) / 1000)) }));
+  }
+  return words.join(" · ");
+}
+
+function renderAuth(box, paused, user) {
+  if (box.dataset.state === (paused || "") + (user ? user.id : "")) return;  // keep what is being typed
+  box.dataset.state = (paused || "") + (user ? user.id : "");
+  const next = encodeURIComponent(location.pathname);
+  if (!paused) return box.replaceChildren();
+  if (paused === "password") {
+    return box.replaceChildren(h("p", { class: "notice" }, t("change_password_first"), " ",
+      h("a", { href: "/password" }, t("change_password"))));
+  }
+  if (!user) {
+    return box.replaceChildren(h("p", { class: "notice" }, t("please_log_in"), " ",
+      h("a", { class: "button primary", href: `/login?next=${next}` }, t("log_in"))));
+  }
+  box.replaceChildren(passwordPrompt(user, next));
+}
+
+function passwordPrompt(user, next) {
+  const input = h("input", { type: "password", id: "relogin-password", autocomplete: "current-password", required: true });
+  const message = h("small", { class: "error", role: "alert" });
+  const form = h("form", { class: "notice stack", onsubmit: async (event) => {
+    event.preventDefault();
+    message.textContent = "";
+    const result = await logInAgain(input.value).catch(() => "network");
+    if (result !== "ok") message.textContent = t(`login_${result}`);
+  } },
+  h("p", {}, t("login_expired", { user: user.display_name || user.username })),
+  h("div", { class: "field" }, h("label", { for: "relogin-password" }, t("password")), input, message),
+  h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, t("log_in")),
+    h("a", { href: `/login?next=${next}` }, t("login_page"))));
+  return form;
+}
+
+async function renderRejected(list, entries) {
+  const key = entries.map((e) => e.id).join();
+  if (list.dataset.key === key) return;  // an open fix form stays open
+  list.dataset.key = key;
+  const items = await Promise.all(entries.map(async (entry) => h("li", { "data-id": entry.id },
+    h("div", {}, h("strong", {}, await describe(entry))),
+    h("div", { class: "error" }, reason(entry)),
+    h("div", { class: "row" },
+      h("button", { type: "button", class: "small", onclick: (e) => fix(entry, e.target.closest("li")) }, t("fix")),
+      h("button", { type: "button", class: "small danger", onclick: () => confirmDiscard(entry) }, t("discard"))))));
+  list.replaceChildren(...items);
+  list.hidden = !items.length;
+}
+
+async function fix(entry, item) {
+  const { openFix } = await import("./fix.js");
+  openFix(entry, item);
+}
+
+async function confirmDiscard(entry) {
+  if (window.confirm(t("confirm_discard", { what: await describe(entry) }))) await discard(entry.id);
+}
+
+function renderForeign(box, entries) {
+  box.hidden = !entries.length;
+  if (!entries.length) return;
+  const names = [...new Set(entries.map((e) => e.username || "?"))].join(", ");
+  box.replaceChildren(t("foreign_records", { n: entries.length, names }), " ",
+    h("a", { href: "/field/outbox" }, t("export_them")));
+}

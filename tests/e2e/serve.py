@@ -1,0 +1,59 @@
+"""Serve the app for the browser tests, in its own process so that a test can stop and restart it.
+
+    python -m tests.e2e.serve --db sqlite:////tmp/x.sqlite --port 8123 [--css-comment "v2"]
+
+Builds the small county of tests/factories.py when the database is empty. The secret key is
+fixed, so a login survives a restart (sessions live in the database). --css-comment appends a
+comment to the served app.css: a deploy that changed an asset.
+"""
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from tests.factories import build_county
+from webapp import create_app
+from webapp.extensions import db
+from webapp.org.models import Unit
+
+
+def build_app(database_url: str, css_comment: str | None):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "e2e-secret",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", "RATELIMIT_STORAGE_URI": "memory://",
+                      "LOGIN_FAILURE_LIMIT": "100 per minute"})
+    with app.app_context():
+        db.create_all()
+        if db.session.scalar(select(Unit.id).limit(1)) is None:
+            build_county(db.session)
+            db.session.commit()
+    if css_comment:
+        app.after_request(_comment_css(css_comment))
+    return app
+
+
+def _comment_css(comment: str):
+    def append(response):
+        from flask import request
+        if request.path == "/static/css/app.css" and response.status_code == 200:
+            response.direct_passthrough = False
+            response.set_data(response.get_data() + f"\n/* {comment} */\n".encode())
+            response.headers.pop("ETag", None)  # the file's etag no longer describes this body
+        return response
+    return append
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--css-comment")
+    args = parser.parse_args()
+    server = make_server("127.0.0.1", args.port, build_app(args.db, args.css_comment), threaded=True)
+    print(f"serving on http://127.0.0.1:{args.port}/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -40,7 +40,12 @@ def _start_session(user):
     db.session.commit()
     session.permanent = True
     login_user(user)
-    return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.home"))
+    return redirect(_safe_next(request.args.get("next")) or _landing_page(user))
+
+
+def _landing_page(user) -> str:
+    """Teachers and volunteers work on the field screens; admins start from the overview."""
+    return url_for("dashboard.home") if user.is_admin else url_for("pwa.field_home")
 
 
 def _safe_next(target: str | None) -> str | None:

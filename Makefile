@@ -6,6 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 0.0.0.0
 PORT ?= 8000
 WORKERS ?= 2
+TEST_WORKERS ?= 2
 
 .PHONY: run test install install-test translations extract-messages bench clean
 
@@ -39,7 +40,7 @@ run: install
 		--access-logfile - wsgi:app
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: install-test
 	$(BIN)/python -m bench.run

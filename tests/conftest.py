@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -48,11 +49,25 @@ def pg_template():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file with the schema, copied for every test (a file copy beats create_all)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path, pg_template):
+def database_url(request, tmp_path):
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
+    pg_template = request.getfixturevalue("pg_template")
     name = f"shaodian_t_{os.getpid()}_{next(_counter)}"
     with _admin_connection() as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
@@ -73,8 +88,6 @@ def make_test_app(database_url: str, **overrides):
 def app(database_url):
     app = make_test_app(database_url)
     with app.app_context():
-        if database_url.startswith("sqlite"):
-            db.create_all()
         limiter.reset()
         yield app
         db.session.remove()

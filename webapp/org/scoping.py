@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, select
 
 from ..extensions import db
 from .models import Unit, User
@@ -36,16 +36,22 @@ MAX_ID = 2**31 - 1  # the databases' INTEGER: a larger id cannot exist, and woul
 
 def get_scoped(model, ident, user: User | None = None):
     """The row with this id if it lies in the user's subtree, else 404 (never reveal it exists)."""
+    if isinstance(model.id.type, Integer):
+        ident = _integer_id(ident)
+    row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _integer_id(ident) -> int:
     try:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
     if not 0 < ident <= MAX_ID:
         abort(404)
-    row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
-    if row is None:
-        abort(404)
-    return row
+    return ident
 
 
 def in_scope(unit: Unit, user: User | None = None) -> bool:

@@ -51,6 +51,13 @@ def test_a_homeroom_teacher_gets_only_her_class(county, as_user):
     assert body["data"]["staff"] == []  # staff belong to the school, above her class
 
 
+def test_township_and_county_phones_get_no_class_rolls(county, as_user):
+    """Leaders do no class checks; a county's 200,000 students must not land on a phone."""
+    for username in ("township_a", "county"):
+        data = pull(as_user(username))["data"]
+        assert data["classes"] == [] and data["students"] == [] and data["staff"] == []
+
+
 def test_the_phone_gets_only_the_fields_it_needs(county, as_user):
     body = pull(as_user("school_a1"))
     assert not keys_anywhere(body) & PRIVATE_KEYS

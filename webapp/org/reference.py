@@ -17,9 +17,19 @@ from ..sync.reference import register_collection
 from .models import Staff, Student, Unit, UnitChange, UnitKind, User
 from .scoping import scoped
 
+# Class checks are done from a school down. A township's or the county's phone gets no roll:
+# 30,000 or 200,000 students would eat a village data plan and serve no field screen.
+ROLL_SCOPES = (UnitKind.school, UnitKind.grade, UnitKind.klass)
+
+
+def _carries_roll(user: User) -> bool:
+    return user.scope.kind in ROLL_SCOPES
+
 
 def classes(user: User, since: datetime | None) -> list[dict]:
-    """{id, name, label, school_id} of the classes in the user's scope."""
+    """{id, name, label, school_id} of the classes in the user's scope (a school or below)."""
+    if not _carries_roll(user):
+        return []
     query = scoped(Unit, user).where(Unit.kind == UnitKind.klass)
     if since is not None:
         changed = select(UnitChange.unit_id).where(UnitChange.changed_at >= since)
@@ -46,7 +56,9 @@ def _class_item(unit: Unit, ancestors: dict[int, tuple[str, UnitKind]]) -> dict:
 
 
 def students(user: User, since: datetime | None) -> list[dict]:
-    """{id, class_id, name, student_no, gender, active} of the students in the user's scope."""
+    """{id, class_id, name, student_no, gender, active} of the students in the user's scope (a school or below)."""
+    if not _carries_roll(user):
+        return []
     columns = (Student.id, Student.class_id, Student.name, Student.student_no, Student.gender, Student.active)
     query = _changed(scoped(Student, user), Student, since).with_only_columns(*columns)
     rows = db.session.execute(query.order_by(Student.class_id, Student.student_no))
@@ -55,7 +67,9 @@ def students(user: User, since: datetime | None) -> list[dict]:
 
 
 def staff(user: User, since: datetime | None) -> list[dict]:
-    """{id, unit_id, name, position, active} of the staff in the user's scope."""
+    """{id, unit_id, name, position, active} of the staff in the user's scope (a school or below)."""
+    if not _carries_roll(user):
+        return []
     columns = (Staff.id, Staff.unit_id, Staff.name, Staff.position, Staff.active)
     query = _changed(scoped(Staff, user), Staff, since).with_only_columns(*columns)
     rows = db.session.execute(query.order_by(Staff.unit_id, Staff.name, Staff.id))

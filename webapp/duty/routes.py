@@ -308,23 +308,25 @@ def replace(shift_id: int):
 @bp.route("/shifts/<int:shift_id>/people/<int:staff_id>/remove", methods=["POST"])
 @office
 def remove(shift_id: int, staff_id: int):
-    shift = get_scoped(Shift, shift_id)
-    person = _person_on(shift, staff_id)
-    if ActionForm().validate_on_submit():
-        ops.unassign(shift, person)
-        db.session.commit()
-        flash(_("%(name)s is off this shift.", name=person.name))
-    return redirect(url_for("duty.shift", shift_id=shift.id))
+    return _act_on_person(shift_id, staff_id, ops.unassign,
+                          lambda person: _("%(name)s is off this shift.", name=person.name))
 
 
 @bp.route("/shifts/<int:shift_id>/people/<int:staff_id>/leader", methods=["POST"])
 @office
 def make_leader(shift_id: int, staff_id: int):
+    return _act_on_person(shift_id, staff_id, ops.set_leader)
+
+
+def _act_on_person(shift_id: int, staff_id: int, action, message=None):
+    """`action(shift, person)` on someone on a shift of my area, after a valid form; back to the shift."""
     shift = get_scoped(Shift, shift_id)
     person = _person_on(shift, staff_id)
     if ActionForm().validate_on_submit():
-        ops.set_leader(shift, person)
+        action(shift, person)
         db.session.commit()
+        if message is not None:
+            flash(message(person))
     return redirect(url_for("duty.shift", shift_id=shift.id))
 
 

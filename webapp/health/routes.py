@@ -70,18 +70,20 @@ def unit_report(unit_id: int):
 @people_readers
 def person(student_id: int):
     student = get_scoped(Student, student_id)
-    lines = operations.history(scope_clause(HealthCheck), HealthCheck.student_id, student.id)
-    return render_template("health/history.html", name=student.name, unit=student.klass,
-                           label=unit_label(student.klass), lines=lines)
+    return _history(student, HealthCheck.student_id, student.klass)
 
 
 @bp.route("/staff/<int:staff_id>")
 @people_readers
 def staff_person(staff_id: int):
     staff = get_scoped(Staff, staff_id)
-    lines = operations.history(scope_clause(HealthCheck), HealthCheck.staff_id, staff.id)
-    return render_template("health/history.html", name=staff.name, unit=staff.unit,
-                           label=unit_label(staff.unit), lines=lines)
+    return _history(staff, HealthCheck.staff_id, staff.unit)
+
+
+def _history(person, column, unit: Unit):
+    """The history page of a student or a staff member (`column` is HealthCheck's link to them)."""
+    lines = operations.history(scope_clause(HealthCheck), column, person.id)
+    return render_template("health/history.html", name=person.name, unit=unit, label=unit_label(unit), lines=lines)
 
 
 def _area() -> Unit:

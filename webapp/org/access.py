@@ -12,12 +12,13 @@ from .models import ADMIN_ROLES, Role
 
 # Endpoints anyone may open: the login page, static files, the PWA shell and volunteer links.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "pwa.manifest", "pwa.service_worker",
-                    "pwa.offline"}
+                    "pwa.offline",
+                    # The sync API's description holds no user data; the service worker caches it
+                    # before any login.
+                    "sync.openapi"}
 # pwa.*: the manifest, the service worker and the field screens' shells, which carry no user data
 # (the service worker fetches them before anyone logs in; their data comes from the login-only API).
 PUBLIC_PREFIXES = ("public.", "pwa.")
-# The sync API's description holds no user data; the service worker caches it before any login.
-PUBLIC_ENDPOINTS.add("sync.openapi")
 
 
 def init_login(app, login_manager) -> None:

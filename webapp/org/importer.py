@@ -664,13 +664,8 @@ def _compare_student(plan: Plan, item: Item, old, owners: dict) -> None:
         plan.issues.append(Issue(item.row, header("student_no"),
                                  _("This student number belongs to a student outside your area.")))
         return
-    item.existing_id = old.id
-    item.changed = [k for k in STUDENT_FIELDS if data[k] is not None and data[k] != getattr(old, k)]
-    if isinstance(data["class"], PlannedUnit) or data["class"].id != old.class_id:
-        item.changed.append("klass")
-    if not old.active:  # a student who had left is back on the roll
-        item.changed.append("active")
-    item.action = UPDATE if item.changed else SAME
+    moved = isinstance(data["class"], PlannedUnit) or data["class"].id != old.class_id
+    _mark_changes(item, old, STUDENT_FIELDS, "klass" if moved else None)
 
 
 def _apply_students(plan: Plan) -> None:
@@ -816,11 +811,16 @@ def _compare_staff(plan: Plan, item: Item, old, owners: dict) -> None:
         plan.issues.append(Issue(item.row, header("id_number"),
                                  _("This person belongs to a unit outside your area.")))
         return
+    _mark_changes(item, old, STAFF_FIELDS, "unit" if data["unit"].id != old.unit_id else None)
+
+
+def _mark_changes(item: Item, old, fields: tuple[str, ...], moved: str | None) -> None:
+    """A row that matches `old`: what it changes (of `fields`, the unit `moved` to), so UPDATE or SAME."""
     item.existing_id = old.id
-    item.changed = [k for k in STAFF_FIELDS if data[k] is not None and data[k] != getattr(old, k)]
-    if data["unit"].id != old.unit_id:
-        item.changed.append("unit")
-    if not old.active:
+    item.changed = [k for k in fields if item.data[k] is not None and item.data[k] != getattr(old, k)]
+    if moved:
+        item.changed.append(moved)
+    if not old.active:  # someone who had left is back
         item.changed.append("active")
     item.action = UPDATE if item.changed else SAME
 

@@ -265,13 +265,7 @@ def save_student(student: Student | None, klass: Unit, **values) -> Student:
     _check_unique(Student, "id_number", values.get("id_number"), student,
                   _l("Another student already has this ID number."))
     _check_birth_date(values)
-    student = student or Student()
-    for name, value in values.items():
-        setattr(student, name, value)
-    student.klass = klass
-    db.session.add(student)
-    db.session.flush()
-    return student
+    return _write(student or Student(), values, klass=klass)
 
 
 def save_staff(staff: Staff | None, unit: Unit, **values) -> Staff:
@@ -280,13 +274,16 @@ def save_staff(staff: Staff | None, unit: Unit, **values) -> Staff:
         raise RuleError(_l("Staff belong to the county bureau, a township, a school or a village."), "unit_id")
     _check_unique(Staff, "id_number", values.get("id_number"), staff,
                   _l("Another staff member already has this ID number."))
-    staff = staff or Staff()
-    for name, value in values.items():
-        setattr(staff, name, value)
-    staff.unit = unit
-    db.session.add(staff)
+    return _write(staff or Staff(), values, unit=unit)
+
+
+def _write(record, values: dict, **place):
+    """Set a student's or staff member's fields, then its unit (`klass=` or `unit=`); added and flushed."""
+    for name, value in {**values, **place}.items():
+        setattr(record, name, value)
+    db.session.add(record)
     db.session.flush()
-    return staff
+    return record
 
 
 def _check_unique(model, column: str, value, current, message) -> None:

@@ -6,22 +6,24 @@ appear on a student's own page, never in the list.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..errors import RuleError
-from ..extensions import db
 from . import operations, queries
 from .access import people_editors, people_readers
 from .forms import SearchForm, StudentForm, options
 from .models import ADMIN_ROLES, Role, Student, Unit, UnitKind
-from .routes import ID, bp, page_of, refuse, search_arg, unit_from
+from .routes import ID, MemberEditor, bp, page_of, search_arg
 from .scoping import get_scoped
 
 EDITOR_ROLES = (*ADMIN_ROLES, Role.homeroom_teacher)
 STUDENT_FIELDS = ("name", "student_no", "gender", "birth_date", "guardian_name", "guardian_phone",
-                  "home_village", "active")
+                  "home_village", "active", "id_number")
+STUDENTS = MemberEditor(StudentForm, "org/student_form.html", "student", unit_field="class_id",
+                        kinds=(UnitKind.klass,), blank=_l("Choose a class"), fields=STUDENT_FIELDS,
+                        save=operations.save_student, admin_fields=("id_number",))
 
 
 @bp.route("/people")
@@ -57,49 +59,11 @@ def student(student_id: int):
 @people_editors
 def new_student():
     """Add a student to a class of my area."""
-    form = _student_form(None)
-    if form.validate_on_submit():
-        student = _save(form, None)
-        if student is not None:
-            db.session.commit()
-            flash(_("Student %(name)s added.", name=student.name))
-            return redirect(url_for(".student", student_id=student.id))
-    return render_template("org/student_form.html", form=form, student=None)
+    return STUDENTS.page(None, added=lambda student: _("Student %(name)s added.", name=student.name))
 
 
 @bp.route(f"/people/<{ID}:student_id>/edit", methods=["GET", "POST"])
 @people_editors
 def edit_student(student_id: int):
     """Edit a student of my area."""
-    student = get_scoped(Student, student_id)
-    form = _student_form(student)
-    if form.validate_on_submit() and _save(form, student) is not None:
-        db.session.commit()
-        flash(_("Saved."))
-        return redirect(url_for(".student", student_id=student.id))
-    return render_template("org/student_form.html", form=form, student=student)
-
-
-def _student_form(student: Student | None) -> StudentForm:
-    """The form with the classes of my area; without the ID number for anyone but an admin."""
-    form = StudentForm(obj=student)
-    classes = queries.unit_choices(current_user, (UnitKind.klass,))
-    if student is None and request.method == "GET":
-        # Coming from a class's list, or a homeroom teacher with one class: that class is the answer.
-        form.class_id.data = classes[0][0] if len(classes) == 1 else request.args.get("unit", type=int)
-    form.class_id.choices = options(classes, blank=_("Choose a class"))
-    if not current_user.is_admin:
-        del form.id_number
-    return form
-
-
-def _save(form: StudentForm, student: Student | None) -> Student | None:
-    klass = unit_from(form.class_id, (UnitKind.klass,))
-    if klass is None:
-        return None
-    names = STUDENT_FIELDS + (("id_number",) if "id_number" in form else ())
-    try:
-        return operations.save_student(student, klass, **{name: form[name].data for name in names})
-    except RuleError as error:
-        refuse(form, error)
-        return None
+    return STUDENTS.page(get_scoped(Student, student_id))

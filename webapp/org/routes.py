@@ -2,18 +2,22 @@
 
 The views live by screen in unit_views, people_views, staff_views and account_views; this module
 holds the blueprint and what they share: the page of a list, a unit chosen in a select, a rule's
-message on its form field, and the template filters that put enum values into words.
+message on its form field, the create and edit screens of students and staff, and the template
+filters that put enum values into words.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, request, url_for
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import RuleError
 from ..extensions import db
 from . import labels, queries
-from .forms import MAX_ID
+from .forms import MAX_ID, options
 from .models import Staff, Student, Unit
 from .scoping import in_scope
 from .validators import mask_id_number
@@ -57,6 +61,62 @@ def refuse(form, error: RuleError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(str(error.message), "error")
+
+
+@dataclass(frozen=True)
+class MemberEditor:
+    """The create and edit screens of a record that belongs to a unit: a student or a staff member."""
+
+    form_class: type
+    template: str  # the form's page; it gets the record (None for a new one) as `record_name`
+    record_name: str
+    unit_field: str  # the form's select of the unit
+    kinds: tuple  # the kinds of unit the record may belong to
+    blank: str  # the select's empty option
+    fields: tuple[str, ...]  # the fields saved, in this order
+    save: Callable  # operations.save_…(record or None, unit, **fields) -> the record; may raise RuleError
+    admin_fields: tuple[str, ...] = ()  # left out of the form for anyone but an admin
+
+    def page(self, record, added: Callable | None = None):
+        """The form; a valid POST saves, commits and goes to the record's page.
+
+        The message is `added(record)` for a new record, "Saved." for an edit. A unit outside my
+        area or a broken rule shows the form again with the reason on its field.
+        """
+        form = self._form(record)
+        if form.validate_on_submit():
+            saved = self._save(form, record)
+            if saved is not None:
+                db.session.commit()
+                flash(added(saved) if record is None else _("Saved."))
+                return redirect(page_url(saved))
+        return render_template(self.template, form=form, **{self.record_name: record})
+
+    def _form(self, record):
+        """The form with the units of my area in its select, and without the admins' fields for others."""
+        form = self.form_class(obj=record)
+        units = queries.unit_choices(current_user, self.kinds)
+        select = form[self.unit_field]
+        if record is None and request.method == "GET":
+            # Coming from a unit's list, or one unit in my area (a homeroom teacher's class):
+            # that unit is the answer.
+            select.data = units[0][0] if len(units) == 1 else request.args.get("unit", type=int)
+        select.choices = options(units, blank=self.blank)
+        if not current_user.is_admin:
+            for name in self.admin_fields:
+                delattr(form, name)
+        return form
+
+    def _save(self, form, record):
+        """The saved record, or None with the reason on the form."""
+        unit = unit_from(form[self.unit_field], self.kinds)
+        if unit is None:
+            return None
+        try:
+            return self.save(record, unit, **{name: form[name].data for name in self.fields if name in form})
+        except RuleError as error:
+            refuse(form, error)
+            return None
 
 
 def page_url(obj) -> str:

@@ -2,8 +2,9 @@
 who answers for them), create and edit, adding and removing a link, and "my responsibilities"."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..errors import RuleError
@@ -12,11 +13,14 @@ from . import operations, queries
 from .access import admin_only
 from .forms import ResponsibilityForm, SearchForm, StaffForm, options
 from .models import ADMIN_ROLES, Role, Staff, Unit
-from .routes import ID, bp, page_of, page_url, refuse, search_arg, unit_from
+from .routes import ID, MemberEditor, bp, page_of, page_url, search_arg
 from .scoping import get_scoped, in_scope
 
 TEACHER_ROLES = (Role.homeroom_teacher, Role.teacher)
 STAFF_FIELDS = ("name", "position", "phone", "id_number", "party_member", "is_volunteer", "active")
+STAFF = MemberEditor(StaffForm, "org/staff_form.html", "person", unit_field="unit_id",
+                     kinds=operations.STAFF_UNIT_KINDS, blank=_l("Choose a unit"), fields=STAFF_FIELDS,
+                     save=operations.save_staff)
 
 
 @bp.route("/staff")
@@ -60,47 +64,14 @@ def _duty_labels(duties: dict) -> dict[int, str]:
 @admin_only
 def new_staff():
     """Add a staff member to a unit of my area."""
-    form = _staff_form(None)
-    if form.validate_on_submit():
-        person = _save(form, None)
-        if person is not None:
-            db.session.commit()
-            flash(_("%(name)s added.", name=person.name))
-            return redirect(url_for(".staff", staff_id=person.id))
-    return render_template("org/staff_form.html", form=form, person=None)
+    return STAFF.page(None, added=lambda person: _("%(name)s added.", name=person.name))
 
 
 @bp.route(f"/staff/<{ID}:staff_id>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_staff(staff_id: int):
     """Edit a staff member of my area."""
-    person = get_scoped(Staff, staff_id)
-    form = _staff_form(person)
-    if form.validate_on_submit() and _save(form, person) is not None:
-        db.session.commit()
-        flash(_("Saved."))
-        return redirect(url_for(".staff", staff_id=person.id))
-    return render_template("org/staff_form.html", form=form, person=person)
-
-
-def _staff_form(person: Staff | None) -> StaffForm:
-    form = StaffForm(obj=person)
-    units = queries.unit_choices(current_user, operations.STAFF_UNIT_KINDS)
-    if person is None and request.method == "GET":
-        form.unit_id.data = units[0][0] if len(units) == 1 else request.args.get("unit", type=int)
-    form.unit_id.choices = options(units, blank=_("Choose a unit"))
-    return form
-
-
-def _save(form: StaffForm, person: Staff | None) -> Staff | None:
-    unit = unit_from(form.unit_id, operations.STAFF_UNIT_KINDS)
-    if unit is None:
-        return None
-    try:
-        return operations.save_staff(person, unit, **{name: form[name].data for name in STAFF_FIELDS})
-    except RuleError as error:
-        refuse(form, error)
-        return None
+    return STAFF.page(get_scoped(Staff, staff_id))
 
 
 @bp.route("/responsibilities", methods=["POST"])

@@ -1,0 +1,1 @@
+"""Shaodian's benchmarks: push throughput, a county's day at scale, page weight. Run `python -m bench.run`."""

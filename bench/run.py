@@ -1,0 +1,121 @@
+"""Run the benchmarks: `python -m bench.run` (or `make bench`); see bench/README.md.
+
+Prints one table per bench and writes every number to bench/out/latest.json. PostgreSQL is
+measured too when BENCH_DATABASE_URL is set (a database is created for the run and dropped).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import day, push, weight
+from .common import Backend, backends
+
+OUT = Path(__file__).resolve().parent / "out" / "latest.json"
+BENCHES = ("push", "day", "weight")
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(BENCHES),
+                        help=f"comma-separated benches to run, of {', '.join(BENCHES)} (default: all)")
+    parser.add_argument("--scale", type=_positive, default=0.1,
+                        help="county size for the day bench; 1.0 = 200,000 students in ~5,000 classes (default 0.1)")
+    parser.add_argument("--days", type=int, choices=range(1, 31), default=1, metavar="1-30",
+                        help="days of checks in the county, ending with this morning (default 1)")
+    parser.add_argument("--repeat", type=int, choices=range(1, 21), default=3, metavar="1-20",
+                        help="runs of each day measure (default 3)")
+    parser.add_argument("--batches", type=int, choices=range(1, 1001), default=20, metavar="1-1000",
+                        help="push batches per pass (default 20)")
+    parser.add_argument("--batch-size", type=int, choices=range(1, 501), default=500, metavar="1-500",
+                        help="records per push batch; the server takes at most 500 (default 500)")
+    parser.add_argument("--workers", type=int, choices=range(1, 17), default=2, metavar="1-16",
+                        help="processes pushing at once in the parallel pass; 1 skips it (default 2)")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where to write the JSON (default {OUT})")
+    args = parser.parse_args(argv)
+    args.only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(args.only) - set(BENCHES))
+    if unknown:
+        parser.error(f"unknown bench {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+    return args
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 10:
+        raise argparse.ArgumentTypeError("the scale must be above 0 and at most 10")
+    return number
+
+
+def machine() -> dict:
+    """What the numbers were measured on (the machine may be busy with other work: see the load)."""
+    meminfo = Path("/proc/meminfo")
+    memory = next((int(line.split()[1]) // 1024 for line in meminfo.read_text().splitlines()
+                   if line.startswith("MemTotal")), None) if meminfo.exists() else None
+    return {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+            "memory_mib": memory, "load_average": [round(x, 2) for x in os.getloadavg()],
+            "platform": platform.platform(), "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "postgresql": _pg_version(), "commit": _commit()}
+
+
+def _pg_version() -> str | None:
+    if not os.environ.get("BENCH_DATABASE_URL"):
+        return None
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(os.environ["BENCH_DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text("SHOW server_version"))
+    finally:
+        engine.dispose()
+
+
+def _commit() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def each_backend(bench: Callable[[Backend], dict], report: Callable[[list[dict]], str]) -> list[dict]:
+    """Run a bench on each database, printing its table as soon as it is done (a large scale takes a while)."""
+    results = []
+    for backend in backends():
+        results.append(bench(backend))
+        print(report(results[-1:]), flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    started = time.perf_counter()
+    results: dict = {"machine": machine(), "settings": {k: v for k, v in vars(args).items() if k != "out"}}
+    print(f"Shaodian bench on {results['machine']['cpus']} CPUs, load {results['machine']['load_average']}, "
+          f"databases: {', '.join(b.name for b in backends())}", flush=True)
+    if "push" in args.only:
+        results["push"] = each_backend(lambda b: push.run(b, args.batches, args.batch_size, args.workers), push.report)
+    if "day" in args.only:
+        results["day"] = each_backend(lambda b: day.run(b, args.scale, args.days, args.repeat), day.report)
+    if "weight" in args.only:
+        results["weight"] = weight.run()
+        print(weight.report(results["weight"]), flush=True)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    print(f"\n{results['seconds']} s; results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import day, push, weight
+from . import day, goals, phones, push, weight
 from .common import Backend, backends
 
 OUT = Path(__file__).resolve().parent / "out" / "latest.json"
-BENCHES = ("push", "day", "weight")
+BENCHES = ("push", "phones", "day", "weight")
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -40,6 +40,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="records per push batch; the server takes at most 500 (default 500)")
     parser.add_argument("--workers", type=int, choices=range(1, 17), default=2, metavar="1-16",
                         help="processes pushing at once in the parallel pass; 1 skips it (default 2)")
+    parser.add_argument("--phones", type=int, choices=range(1, 16), default=8, metavar="1-15",
+                        help="phones pushing at once through gunicorn in the phones bench (default 8)")
+    parser.add_argument("--phone-batches", type=int, choices=range(1, 1001), default=15, metavar="1-1000",
+                        help="batches of 100 health checks each phone sends (default 15)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"where to write the JSON (default {OUT})")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -105,11 +109,15 @@ def main(argv: list[str] | None = None) -> int:
           f"databases: {', '.join(b.name for b in backends())}", flush=True)
     if "push" in args.only:
         results["push"] = each_backend(lambda b: push.run(b, args.batches, args.batch_size, args.workers), push.report)
+    if "phones" in args.only:
+        results["phones"] = each_backend(lambda b: phones.run(b, args.phones, args.phone_batches), phones.report)
     if "day" in args.only:
         results["day"] = each_backend(lambda b: day.run(b, args.scale, args.days, args.repeat), day.report)
     if "weight" in args.only:
         results["weight"] = weight.run()
         print(weight.report(results["weight"]), flush=True)
+    results["goals"] = goals.collect(results)
+    print(goals.report(results["goals"]), flush=True)
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

@@ -1,0 +1,113 @@
+"""Where a push spends its time on the server: py-spy samples the gunicorn workers during the phones bench.
+
+    .venv/bin/pip install py-spy
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python -m bench.profile_push [--phones 8] [--batches 15] [--top 25]
+
+py-spy (a sampling profiler, run from outside the process) records every thread of both
+workers while the phones push (bench/phones.py). The summary lists, for the functions that
+matter, the share of the workers' samples spent inside them (inclusive), and the leaf
+functions where the samples landed (exclusive), so "where did the time go" has an answer in
+numbers. Idle samples (threads waiting for a request) are left out. The raw collapsed stacks
+stay in bench/out/push-profile.txt (open them in speedscope or flamegraph.pl).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from webapp.extensions import db
+
+from .common import backends, bench_app, fresh_database
+from .county import generate, teacher_name
+from .phones import push_at_once
+from .push import make_batches
+from .server import serve
+
+OUT = Path(__file__).resolve().parent / "out" / "push-profile.txt"
+# Frames of a thread that waits for work: not the push's time.
+IDLE = ("select (selectors.py", "wait (threading.py", "accept (socket.py", "_wait_for_tstate_lock", "sleep (gunicorn",
+        "run_for_one", "murder_keepalived", "handle_exit", "poll (selectors.py")
+WATCHED = (
+    "full_dispatch_request", "push (webapp/sync/routes.py", "push (webapp/sync/engine.py", "read_json",
+    "check_envelope", "validate (webapp/sync/engine.py", "content_hash", "_store (webapp/sync/engine.py",
+    "store_group", "prepare", "insert_rows", "insert_envelopes", "begin_nested", "_load_user", "load_user",
+    "commit (sqlalchemy", "jsonify", "execute (sqlalchemy/orm/session.py", "_execute_context",
+    "do_execute", "do_executemany", "flush (sqlalchemy/orm/session.py", "process_response", "dispatch_request",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile_push", description=__doc__.splitlines()[0])
+    parser.add_argument("--phones", type=int, default=8)
+    parser.add_argument("--batches", type=int, default=15)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    if not shutil.which("py-spy", path=str(Path(sys.executable).parent)) and not shutil.which("py-spy"):
+        print("py-spy is not installed: .venv/bin/pip install py-spy", file=sys.stderr)
+        return 2
+    backend = backends()[-1]  # PostgreSQL when BENCH_DATABASE_URL is set
+    with fresh_database(backend, "profile") as url:
+        with bench_app(url):
+            county = generate(db.session, scale=0, days=0)
+            classes = [county.students[class_id] for class_id, _ in county.classes[:args.phones]]
+            bodies = [make_batches(students, args.batches, 100) for students in classes]
+        with serve(url) as server:
+            samples = record(server, lambda: push_at_once(server, [teacher_name(n) for n in range(args.phones)],
+                                                          bodies))
+    print(summary(samples, args.top))
+    return 0
+
+
+def record(server, work) -> Counter:
+    """Run `work` while py-spy samples the server's processes; the collapsed stacks and their counts."""
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
+    sampler = subprocess.Popen([spy, "record", "--pid", str(server.pid), "--subprocesses", "--rate", "200",
+                                "--format", "raw", "--output", str(OUT), "--nonblocking"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(2)  # py-spy attaches
+    result = work()
+    print(f"pushed {result['records']} records at {result['records_per_s']} records/s, "
+          f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms", flush=True)
+    sampler.send_signal(2)  # SIGINT: py-spy writes its file and exits
+    sampler.wait(timeout=60)
+    stacks = Counter()
+    for line in OUT.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            stacks[stack] += int(count)
+    return stacks
+
+
+def summary(stacks: Counter, top: int) -> str:
+    """Inclusive shares of the watched functions and the top leaf functions, over the busy samples."""
+    busy = Counter({stack: n for stack, n in stacks.items() if not any(idle in stack for idle in IDLE)})
+    total = sum(busy.values()) or 1
+    lines = [f"{total} busy samples of the workers (idle threads left out)", "", "inclusive share of the busy time:"]
+    for name in WATCHED:
+        inside = sum(n for stack, n in busy.items() if name in stack)
+        if inside:
+            lines.append(f"  {100 * inside / total:5.1f} %  {name}")
+    leaves = Counter()
+    for stack, n in busy.items():
+        leaves[_short(stack.split(";")[-1])] += n
+    lines += ["", f"top {top} leaf functions (exclusive):"]
+    lines += [f"  {100 * n / total:5.1f} %  {leaf}" for leaf, n in leaves.most_common(top)]
+    return "\n".join(lines)
+
+
+def _short(frame: str) -> str:
+    """`name (path/to/site-packages/pkg/mod.py:12)` → `name (pkg/mod.py)`."""
+    name, _, where = frame.partition(" (")
+    where = where.rstrip(")").split("site-packages/")[-1].split("/engine9/")[-1]
+    return f"{name} ({where.rsplit(':', 1)[0]})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import database
 from .config import BASE_DIR, INSTANCE_DIR, Config
 from .errors import register_error_handlers
 from flask_babel import refresh as refresh_locale
@@ -42,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     _import_models()
     _register_record_kinds()
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

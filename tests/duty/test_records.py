@@ -91,10 +91,10 @@ def test_a_teacher_booked_on_a_shift_may_log_there_and_an_unbooked_one_may_not(d
 
 def test_a_booking_counts_only_around_its_shift(duty):
     c = duty.county
-    shift_now(duty.cp_a, c.teacher_a1_1)
-    long_after = record("checkpoint_entry", entry(duty.cp_a))
-    long_after["recorded_at"] = (ops.clock.local_now() + timedelta(days=5)).isoformat()
-    assert push(c.users.homeroom_a1, long_after)[0]["code"] == "forbidden"
+    # A shift five days from now: a record made today is not covered by it. (A record stamped five
+    # days ahead is refused for the phone's clock before its booking is looked at.)
+    shift_now(duty.cp_a, c.teacher_a1_1, before=-5 * 24, after=5 * 24 + 2)
+    assert push(c.users.homeroom_a1, record("checkpoint_entry", entry(duty.cp_a)))[0]["code"] == "forbidden"
 
 
 def test_check_in_and_out_of_a_shift(duty):

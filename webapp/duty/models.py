@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from ..org.models import Staff, Unit, User, utcnow
+from ..sync.models import RECORD_ID
 
 
 class Checkpoint(db.Model):
@@ -125,7 +126,7 @@ class VolunteerLink(db.Model):
 class _SyncedRecord:
     """What every typed row of a synced record keeps: who, which device, the phone's and the server's time."""
 
-    id: Mapped[str] = mapped_column(String(36), ForeignKey("sync_record.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     # The checkpoint's village when the record came: history stays where it happened.
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

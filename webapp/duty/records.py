@@ -3,19 +3,22 @@
 Who may record at a checkpoint: anyone whose scope holds its village (the township, the village's
 own volunteers), or a person booked on one of its shifts around the time of the record (a
 teacher from a school standing duty in a village). Anyone else is refused as `forbidden`.
+Each kind's `prepare` reads the shifts, checkpoints and bookings of its whole group at once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..errors import OutOfScope, RuleError
 from ..extensions import db
 from ..org.models import User
 from ..org.settings import current_settings
-from ..sync.registry import Field, RecordKind, register
+from ..sync.registry import Field, Item, RecordKind, per_item, register
 from .models import (
     DIRECTIONS,
     SHOWN_ITEMS,
@@ -32,49 +35,86 @@ from .models import (
 BOOKING_SLACK = timedelta(days=1)
 
 
-def _booked(user: User, checkpoint_id: int, at: datetime, shift_id: int | None = None) -> bool:
-    """Whether the user's staff record is booked at this checkpoint (on this shift) around `at`."""
-    if user.staff_id is None:
-        return False
-    query = (exists().where(ShiftAssignment.shift_id == Shift.id, ShiftAssignment.staff_id == user.staff_id,
-                            ShiftAssignment.removed_at.is_(None), Shift.checkpoint_id == checkpoint_id,
-                            Shift.starts_at <= at + BOOKING_SLACK, Shift.ends_at >= at - BOOKING_SLACK))
-    if shift_id is not None:
-        query = query.where(Shift.id == shift_id)
-    return bool(db.session.scalar(select(query)))
+@dataclass(frozen=True)
+class _Booking:
+    shift_id: int
+    checkpoint_id: int
+    starts_at: datetime
+    ends_at: datetime
 
 
-def _may_record(ctx, checkpoint: Checkpoint, shift_id: int | None = None) -> None:
-    if ctx.user.scope.contains(checkpoint.unit):
-        return
-    if not _booked(ctx.user, checkpoint.id, ctx.recorded_at, shift_id):
-        raise OutOfScope(_l("You are not on duty at this checkpoint."), "shift_id" if shift_id else "checkpoint_id")
+def _bookings(user: User, checkpoint_ids: set[int]) -> list[_Booking]:
+    """The user's bookings (through their staff record) at these checkpoints: one query for a group."""
+    if user.staff_id is None or not checkpoint_ids:
+        return []
+    query = (select(Shift.id, Shift.checkpoint_id, Shift.starts_at, Shift.ends_at)
+             .join(ShiftAssignment, ShiftAssignment.shift_id == Shift.id)
+             .where(ShiftAssignment.staff_id == user.staff_id, ShiftAssignment.removed_at.is_(None),
+                    Shift.checkpoint_id.in_(checkpoint_ids)))
+    return [_Booking(*row) for row in db.session.execute(query)]
 
 
-def _shift(shift_id: int) -> Shift:
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        raise RuleError(_l("There is no such shift."), "shift_id")
-    return shift
+def _booked(bookings: list[_Booking], checkpoint_id: int, at: datetime, shift_id: int | None = None) -> bool:
+    """Whether one of the bookings is at this checkpoint (on this shift) around `at`."""
+    return any(b.checkpoint_id == checkpoint_id and (shift_id is None or b.shift_id == shift_id)
+               and b.starts_at <= at + BOOKING_SLACK and b.ends_at >= at - BOOKING_SLACK for b in bookings)
 
 
-def _envelope(ctx, unit_id: int) -> dict:
-    return {"id": ctx.record_id, "unit_id": unit_id, "user_id": ctx.user.id, "device_id": ctx.device_id,
-            "recorded_at": ctx.recorded_at, "recorded_offset_minutes": ctx.recorded_offset_minutes,
-            "received_at": ctx.received_at}
+@dataclass
+class _Group:
+    """What a group's rules read, once for all its records: shifts, checkpoints with their villages, bookings."""
+
+    user: User
+    shifts: dict[int, Shift]
+    checkpoints: dict[int, Checkpoint]
+    bookings: list[_Booking]
+
+    @classmethod
+    def read(cls, user: User, shift_ids: set, checkpoint_ids: set) -> _Group:
+        shifts = _by_id(select(Shift).where(Shift.id.in_(shift_ids)).options(
+            selectinload(Shift.checkpoint).selectinload(Checkpoint.unit))) if shift_ids else {}
+        wanted = set(checkpoint_ids) - {shift.checkpoint_id for shift in shifts.values()}
+        checkpoints = {shift.checkpoint_id: shift.checkpoint for shift in shifts.values()}
+        if wanted:
+            checkpoints.update(_by_id(select(Checkpoint).where(Checkpoint.id.in_(wanted))
+                                      .options(selectinload(Checkpoint.unit))))
+        return cls(user, shifts, checkpoints, _bookings(user, set(checkpoints)))
+
+    def shift(self, shift_id: int) -> Shift:
+        shift = self.shifts.get(shift_id)
+        if shift is None:
+            raise RuleError(_l("There is no such shift."), "shift_id")
+        return shift
+
+    def may_record(self, item: Item, checkpoint: Checkpoint, shift_id: int | None = None) -> None:
+        """Anyone whose area holds the checkpoint's village, or who is booked there around the record's time."""
+        if self.user.scope.contains(checkpoint.unit):
+            return
+        if not _booked(self.bookings, checkpoint.id, item.recorded_at, shift_id):
+            raise OutOfScope(_l("You are not on duty at this checkpoint."), "shift_id" if shift_id else "checkpoint_id")
+
+
+def _by_id(query) -> dict:
+    return {row.id: row for row in db.session.scalars(query)}
+
+
+def _envelope(batch, item: Item, unit_id: int) -> dict:
+    return {"id": item.id, "unit_id": unit_id, **batch.stamp(item),
+            "recorded_offset_minutes": item.recorded_offset_minutes}
 
 
 # ---- shift_attendance ----------------------------------------------------------------------
 
-def apply_attendance(ctx, data: dict) -> ShiftAttendance:
-    """Store a check-in or check-out of the user (through their staff record) for a shift."""
-    shift = _shift(data["shift_id"])
-    _may_record(ctx, shift.checkpoint, shift.id)
-    row = ShiftAttendance(**_envelope(ctx, shift.checkpoint.unit_id), shift_id=shift.id,
-                          staff_id=ctx.user.staff_id, action=AttendanceAction(data["action"]))
-    db.session.add(row)
-    db.session.flush()
-    return row
+def prepare_attendance(batch, items: list[Item]) -> list:
+    """Check-ins and check-outs of the user (through their staff record) for shifts."""
+    group = _Group.read(batch.user, {i.data["shift_id"] for i in items}, set())
+
+    def row(item: Item) -> dict:
+        shift = group.shift(item.data["shift_id"])
+        group.may_record(item, shift.checkpoint, shift.id)
+        return {ShiftAttendance: {**_envelope(batch, item, shift.checkpoint.unit_id), "shift_id": shift.id,
+                                  "staff_id": batch.user.staff_id, "action": AttendanceAction(item.data["action"])}}
+    return per_item(items, row)
 
 
 register(RecordKind(
@@ -84,7 +124,7 @@ register(RecordKind(
         Field("shift_id", "integer", minimum=1, description="The shift (from the `shifts` collection)."),
         Field("action", "string", choices=tuple(a.value for a in AttendanceAction)),
     ),
-    apply=apply_attendance,
+    prepare=prepare_attendance,
 ))
 
 
@@ -103,26 +143,31 @@ def _check_entry(data: dict) -> dict:
     return {}
 
 
-def apply_entry(ctx, data: dict) -> CheckpointEntry:
-    """Store one person passing a checkpoint; a fever or an unverified person is flagged."""
-    checkpoint = db.session.get(Checkpoint, data["checkpoint_id"])
-    if checkpoint is None:
-        raise RuleError(_l("There is no such checkpoint."), "checkpoint_id")
-    shift_id = data.get("shift_id")
-    if shift_id is not None and _shift(shift_id).checkpoint_id != checkpoint.id:
-        raise RuleError(_l("This shift belongs to another checkpoint."), "shift_id")
-    _may_record(ctx, checkpoint)
-    temperature = data.get("temperature")
-    fever = temperature is not None and temperature >= current_settings(ctx.user).fever_threshold
-    row = CheckpointEntry(
-        **_envelope(ctx, checkpoint.unit_id), checkpoint_id=checkpoint.id, shift_id=shift_id,
-        direction=data["direction"], name=_text(data.get("name")), from_place=_text(data.get("from_place")),
-        to_place=_text(data.get("to_place")), verified=data["verified"], shown=",".join(data.get("shown") or []),
-        temperature=temperature, disinfected=data["disinfected"], plate=_text(data.get("plate")),
-        note=_text(data.get("note")), fever=fever, flagged=fever or not data["verified"])
-    db.session.add(row)
-    db.session.flush()
-    return row
+def prepare_entries(batch, items: list[Item]) -> list:
+    """People passing checkpoints; a fever (the county's threshold now) or an unverified person is flagged."""
+    group = _Group.read(batch.user, {i.data["shift_id"] for i in items if i.data.get("shift_id") is not None},
+                        {i.data["checkpoint_id"] for i in items})
+    threshold = current_settings(batch.user).fever_threshold
+
+    def row(item: Item) -> dict:
+        data = item.data
+        checkpoint = group.checkpoints.get(data["checkpoint_id"])
+        if checkpoint is None:
+            raise RuleError(_l("There is no such checkpoint."), "checkpoint_id")
+        shift_id = data.get("shift_id")
+        if shift_id is not None and group.shift(shift_id).checkpoint_id != checkpoint.id:
+            raise RuleError(_l("This shift belongs to another checkpoint."), "shift_id")
+        group.may_record(item, checkpoint)
+        temperature = data.get("temperature")
+        fever = temperature is not None and temperature >= threshold
+        return {CheckpointEntry: {
+            **_envelope(batch, item, checkpoint.unit_id), "checkpoint_id": checkpoint.id, "shift_id": shift_id,
+            "direction": data["direction"], "name": _text(data.get("name")), "from_place": _text(data.get("from_place")),
+            "to_place": _text(data.get("to_place")), "verified": data["verified"],
+            "shown": ",".join(data.get("shown") or []), "temperature": temperature, "disinfected": data["disinfected"],
+            "plate": _text(data.get("plate")), "note": _text(data.get("note")), "fever": fever,
+            "flagged": fever or not data["verified"]}}
+    return per_item(items, row)
 
 
 def _optional(name: str, max_length: int, description: str = "") -> Field:
@@ -147,7 +192,7 @@ register(RecordKind(
         _optional("plate", 16, "Vehicle plate."),
         _optional("note", 200),
     ),
-    apply=apply_entry,
+    prepare=prepare_entries,
     check=_check_entry,
 ))
 

@@ -192,4 +192,6 @@ def _envelope(batch: Batch, rng, kind: str, user: User, data: dict, moment: date
 
 
 def _who(envelope: dict) -> dict:
-    return {key: envelope[key] for key in ("user_id", "device_id", "recorded_at", "received_at")}
+    """The envelope's columns a typed row keeps; received after recorded, so effective = recorded."""
+    return {**{key: envelope[key] for key in ("user_id", "device_id", "recorded_at", "received_at")},
+            "effective_at": envelope["recorded_at"]}

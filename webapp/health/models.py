@@ -2,7 +2,9 @@
 
 Each row is the typed form of one synced record: its primary key is the record's id (the
 envelope in `sync_record`). Rows are never updated: a correction is a new record, and the
-current value of a person's check is derived (latest `recorded_at`, then latest `received_at`).
+current value of a person's check is derived (latest `effective_at`, then latest `received_at`).
+`recorded_at` is the phone's clock as it came; `effective_at` is the time that ranks and judges
+lateness, which a phone cannot push past the server's receive time (docs/sync.md, "Phone clocks").
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, User
+from ..sync.models import RECORD_ID
 
 
 class CheckSession(str, enum.Enum):
@@ -42,7 +45,7 @@ class HealthCheck(db.Model):
         Index("ix_health_check_staff_day", "staff_id", "date", "session"),
     )
 
-    record_id: Mapped[str] = mapped_column(String(36), ForeignKey("sync_record.id"), primary_key=True)
+    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
@@ -59,8 +62,9 @@ class HealthCheck(db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
+    recorded_at: Mapped[dt.datetime]  # the phone's clock
     received_at: Mapped[dt.datetime]
+    effective_at: Mapped[dt.datetime]  # ranks the current check: never after received_at
 
     student: Mapped[Student | None] = relationship()
     staff: Mapped[Staff | None] = relationship()
@@ -79,7 +83,7 @@ class DailyReport(db.Model):
     __scope_column__ = "unit_id"
     __table_args__ = (Index("ix_daily_report_date_unit", "date", "unit_id"),)
 
-    record_id: Mapped[str] = mapped_column(String(36), ForeignKey("sync_record.id"), primary_key=True)
+    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     date: Mapped[dt.date]
     zero_report: Mapped[bool]
@@ -88,11 +92,12 @@ class DailyReport(db.Model):
     absent: Mapped[int]
     abnormal: Mapped[int]
     note: Mapped[str | None] = mapped_column(String(500))
-    late: Mapped[bool]  # recorded after the county's cut-off of its day
+    late: Mapped[bool]  # effective after the county's cut-off of its day
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
+    recorded_at: Mapped[dt.datetime]  # the phone's clock
     received_at: Mapped[dt.datetime]
+    effective_at: Mapped[dt.datetime]  # ranks the current report and judges lateness: never after received_at
 
     unit: Mapped[Unit] = relationship()
     user: Mapped[User] = relationship()

@@ -1,8 +1,9 @@
 """The current value of the checks, and the counts a daily report is made of.
 
 Rows are never updated: for each person, day and session the *current* check is the one with
-the latest `recorded_at`, then the latest `received_at` (a second entry supersedes the first;
-of two teachers the later one counts). Every function here answers for a whole set of units
+the latest `effective_at` (the phone's time, never later than the server's receive time), then
+the latest `received_at` (a second entry supersedes the first; of two teachers the later one
+counts; a phone whose clock runs ahead cannot outrank the corrections of the day). Every function here answers for a whole set of units
 with a few grouped queries (window functions, GROUP BY), never one query per person.
 The unit passed in has already been checked against the user's scope by the caller
 (`get_scoped`, or the user's own scope unit).
@@ -71,7 +72,7 @@ def _ranked(units, day: date, person: str):
     column = _person_column(person)
     rank = func.row_number().over(
         partition_by=(column, HealthCheck.session),
-        order_by=(HealthCheck.recorded_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
+        order_by=(HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
     return (select(HealthCheck, rank.label("rank"))
             .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None))
             .subquery())
@@ -169,8 +170,8 @@ def report_status(units, day: date) -> dict[int, ReportStatus]:
     ranked = select(
         DailyReport,
         func.row_number().over(partition_by=per_unit, order_by=(
-            DailyReport.recorded_at.desc(), DailyReport.received_at.desc(), DailyReport.record_id.desc())).label("rank"),
-        func.min(DailyReport.recorded_at).over(partition_by=per_unit).label("first"),
+            DailyReport.effective_at.desc(), DailyReport.received_at.desc(), DailyReport.record_id.desc())).label("rank"),
+        func.min(DailyReport.effective_at).over(partition_by=per_unit).label("first"),
         func.min(case((DailyReport.late, 1), else_=0)).over(partition_by=per_unit).label("all_late"),
         func.count().over(partition_by=per_unit).label("versions"),
     ).where(DailyReport.date == day, DailyReport.unit_id.in_(units)).subquery()
@@ -194,7 +195,7 @@ def history(scope_filter, person_column, person_id: int, limit: int = 200) -> li
     """Every check of one person that the viewer may see, newest first, marking the superseded ones."""
     query = (select(HealthCheck, User.display_name).join(User, User.id == HealthCheck.user_id)
              .where(scope_filter, person_column == person_id)
-             .order_by(HealthCheck.date.desc(), HealthCheck.session.desc(), HealthCheck.recorded_at.desc(),
+             .order_by(HealthCheck.date.desc(), HealthCheck.session.desc(), HealthCheck.effective_at.desc(),
                        HealthCheck.received_at.desc(), HealthCheck.record_id.desc()).limit(limit))
     seen, lines = set(), []
     for check, by in db.session.execute(query):

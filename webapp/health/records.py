@@ -1,7 +1,9 @@
 """The health area's field record kinds: health_check, staff_check, daily_report.
 
-Each is declared once here (fields, bounds, rules across fields, and how it is stored); the
-sync engine validates pushed records with it and the OpenAPI schema the phones read comes from it.
+Each is declared once here (fields, bounds, rules across fields, and its set-wise `prepare`);
+the sync engine validates pushed records with it and the OpenAPI schema the phones read comes
+from it. A `prepare` reads what it needs for the whole group at once (one scope query, the
+county's settings) and returns each record's rows or its refusal; the engine writes them.
 """
 from __future__ import annotations
 
@@ -10,11 +12,10 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from ..errors import OutOfScope, RuleError
-from ..extensions import db
-from ..org.models import Staff, Student, Unit, UnitKind, User
-from ..org.scoping import scoped
+from ..org.models import Staff, Student, Unit, UnitKind
+from ..org.scoping import scoped_by_id
 from ..org.settings import current_settings, cutoff_moment, local_day_of
-from ..sync.registry import Field, RecordKind, register
+from ..sync.registry import Field, Item, RecordKind, per_item, register
 from .models import SYMPTOMS, AbsenceReason, CheckSession, DailyReport, HealthCheck
 
 MAX_BACKFILL_DAYS = 7  # a check or report may be entered this many days after its day, no more
@@ -75,79 +76,96 @@ def report_rules(data: dict) -> dict:
 
 # ---- storing -------------------------------------------------------------------------------
 
-def _day_of(ctx, value: str) -> date:
-    """The record's day, which must not lie after the day it was recorded nor too long before."""
-    day, recorded_day = date.fromisoformat(value), local_day_of(ctx.recorded_at)
-    if day > recorded_day:
+def _day_of(item: Item, value: str) -> date:
+    """The record's day: not after the day the phone recorded it, nor too long before its effective time.
+
+    The effective time is the phone's time brought back to the server's receive time at the
+    latest (registry.Item): a phone set back cannot make a week-old day look recent.
+    """
+    day = date.fromisoformat(value)
+    if day > local_day_of(item.recorded_at):
         raise RuleError(_l("The day is after the day this was recorded."), "date")
-    if day < recorded_day - timedelta(days=MAX_BACKFILL_DAYS):
+    if day < local_day_of(item.effective_at) - timedelta(days=MAX_BACKFILL_DAYS):
         raise RuleError(_l("Too late to enter: at most %(n)s days after the day.", n=MAX_BACKFILL_DAYS), "date")
     return day
 
 
-def _in_scope(model, ident: int, user: User, field: str):
-    """The row if it lies in the user's area; a missing row is answered the same way (never reveal it exists)."""
-    row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
-    if row is None:
+def _on_roll(person, field: str):
+    """The person (a row of scoped_by_id) if found in the user's area and still on the roll."""
+    if person is None:  # outside the area and unknown are answered the same way (never reveal it exists)
         raise OutOfScope(_l("Not in your area."), field)
-    if not getattr(row, "active", True):
+    if not person.active:
         raise RuleError(_l("No longer on the roll."), field)
-    return row
+    return person
 
 
-def _school_id(unit: Unit) -> int:
+def _school_id(unit_kind: UnitKind, unit_id: int, unit_path: str) -> int:
     """The school a staff member's unit belongs to (a grade or class counts as its school)."""
-    if unit.kind in (UnitKind.grade, UnitKind.klass):
-        return unit.ancestor_ids[2]  # county / township / school / grade / class
-    return unit.id
+    if unit_kind in (UnitKind.grade, UnitKind.klass):
+        return int(unit_path.strip("/").split("/")[2])  # county / township / school / grade / class
+    return unit_id
 
 
-def _store_check(ctx, data: dict, **person) -> HealthCheck:
-    day = _day_of(ctx, data["date"])
-    threshold = current_settings(ctx.user).fever_threshold
+def _check_row(batch, item: Item, threshold: float, **person) -> dict:
+    """The health_check row of one check (`person`: student_id, staff_id and unit_id)."""
+    data = item.data
     symptoms, temperature = list(data.get("symptoms") or []), data["temperature"]
-    check = HealthCheck(
-        record_id=ctx.record_id, date=day, session=CheckSession(data["session"]), present=data["present"],
-        absence_reason=AbsenceReason(data["absence_reason"]) if data["absence_reason"] else None,
-        symptoms=symptoms, temperature=None if temperature is None else float(temperature),
-        fever="fever" in symptoms or (temperature is not None and temperature >= threshold),
-        other_symptoms=any(s != "fever" for s in symptoms), note=(data["note"] or "").strip() or None,
-        user_id=ctx.user.id, device_id=ctx.device_id, recorded_at=ctx.recorded_at,
-        received_at=ctx.received_at, **person)
-    db.session.add(check)
-    db.session.flush()
-    return check
+    return {
+        "record_id": item.id, **person, "date": _day_of(item, data["date"]), "session": CheckSession(data["session"]),
+        "present": data["present"],
+        "absence_reason": AbsenceReason(data["absence_reason"]) if data["absence_reason"] else None,
+        "symptoms": symptoms, "temperature": None if temperature is None else float(temperature),
+        "fever": "fever" in symptoms or (temperature is not None and temperature >= threshold),
+        "other_symptoms": any(s != "fever" for s in symptoms), "note": (data["note"] or "").strip() or None,
+        **batch.stamp(item), "effective_at": item.effective_at}
 
 
-def apply_student_check(ctx, data: dict) -> HealthCheck:
-    """Store a student's check, under the student's class of today."""
-    student = _in_scope(Student, data["student_id"], ctx.user, "student_id")
-    return _store_check(ctx, data, student_id=student.id, unit_id=student.class_id)
+def prepare_student_checks(batch, items: list[Item]) -> list:
+    """Students' checks, each under the student's class of today: one scope query for the group."""
+    students = scoped_by_id(Student, {i.data["student_id"] for i in items}, batch.user,
+                            columns=(Student.class_id, Student.active))
+    threshold = current_settings(batch.user).fever_threshold
+
+    def row(item: Item) -> dict:
+        student = _on_roll(students.get(item.data["student_id"]), "student_id")
+        return {HealthCheck: _check_row(batch, item, threshold, student_id=student.id, staff_id=None,
+                                        unit_id=student.class_id)}
+    return per_item(items, row)
 
 
-def apply_staff_check(ctx, data: dict) -> HealthCheck:
-    """Store a staff member's check, under their school."""
-    staff = _in_scope(Staff, data["staff_id"], ctx.user, "staff_id")
-    return _store_check(ctx, data, staff_id=staff.id, unit_id=_school_id(staff.unit))
+def prepare_staff_checks(batch, items: list[Item]) -> list:
+    """Staff members' checks, each under their school: one scope query for the group."""
+    staff = scoped_by_id(Staff, {i.data["staff_id"] for i in items}, batch.user,
+                         columns=(Staff.active, Unit.id.label("unit_id"), Unit.kind, Unit.path),
+                         join=(Unit, Unit.id == Staff.unit_id))
+    threshold = current_settings(batch.user).fever_threshold
+
+    def row(item: Item) -> dict:
+        person = _on_roll(staff.get(item.data["staff_id"]), "staff_id")
+        return {HealthCheck: _check_row(batch, item, threshold, student_id=None, staff_id=person.id,
+                                        unit_id=_school_id(person.kind, person.unit_id, person.path))}
+    return per_item(items, row)
 
 
-def apply_daily_report(ctx, data: dict) -> DailyReport:
-    """Store a class's or school's daily report; after the county's cut-off it is marked late."""
-    unit = db.session.execute(scoped(Unit, ctx.user).where(Unit.id == data["unit_id"])).scalar_one_or_none()
-    if unit is None:
-        raise OutOfScope(_l("Not in your area."), "unit_id")
-    if unit.kind not in (UnitKind.klass, UnitKind.school):
-        raise RuleError(_l("A daily report is made for a class or a school."), "unit_id")
-    day = _day_of(ctx, data["date"])
-    report = DailyReport(
-        record_id=ctx.record_id, unit_id=unit.id, date=day, zero_report=data["zero_report"],
-        expected=data["expected"], checked=data["checked"], absent=data["absent"], abnormal=data["abnormal"],
-        note=(data["note"] or "").strip() or None,
-        late=ctx.recorded_at > cutoff_moment(day, current_settings(ctx.user)),
-        user_id=ctx.user.id, device_id=ctx.device_id, recorded_at=ctx.recorded_at, received_at=ctx.received_at)
-    db.session.add(report)
-    db.session.flush()
-    return report
+def prepare_daily_reports(batch, items: list[Item]) -> list:
+    """Classes' and schools' daily reports; one after the county's cut-off (by its effective time) is late."""
+    units = scoped_by_id(Unit, {i.data["unit_id"] for i in items}, batch.user, columns=(Unit.kind,))
+    settings = current_settings(batch.user)
+
+    def row(item: Item) -> dict:
+        data, unit = item.data, units.get(item.data["unit_id"])
+        if unit is None:
+            raise OutOfScope(_l("Not in your area."), "unit_id")
+        if unit.kind not in (UnitKind.klass, UnitKind.school):
+            raise RuleError(_l("A daily report is made for a class or a school."), "unit_id")
+        day = _day_of(item, data["date"])
+        return {DailyReport: {
+            "record_id": item.id, "unit_id": unit.id, "date": day, "zero_report": data["zero_report"],
+            "expected": data["expected"], "checked": data["checked"], "absent": data["absent"],
+            "abnormal": data["abnormal"], "note": (data["note"] or "").strip() or None,
+            "late": item.effective_at > cutoff_moment(day, settings), **batch.stamp(item),
+            "effective_at": item.effective_at}}
+    return per_item(items, row)
 
 
 # ---- the kinds -----------------------------------------------------------------------------
@@ -160,13 +178,13 @@ HEALTH_CHECK = register(RecordKind(
     name="health_check",
     description="A student's morning or noon check (晨午检).",
     fields=(Field("student_id", "integer", minimum=1),) + _check_fields(),
-    check=check_rules, apply=apply_student_check))
+    check=check_rules, prepare=prepare_student_checks))
 
 STAFF_CHECK = register(RecordKind(
     name="staff_check",
     description="A staff member's morning or noon check.",
     fields=(Field("staff_id", "integer", minimum=1),) + _check_fields(),
-    check=check_rules, apply=apply_staff_check))
+    check=check_rules, prepare=prepare_staff_checks))
 
 DAILY_REPORT = register(RecordKind(
     name="daily_report",
@@ -175,4 +193,4 @@ DAILY_REPORT = register(RecordKind(
     fields=(Field("unit_id", "integer", minimum=1), Field("date", "date"), Field("zero_report", "boolean"),
             _count("expected"), _count("checked"), _count("absent"), _count("abnormal"),
             Field("note", "string", required=False, nullable=True, max_length=500)),
-    check=report_rules, apply=apply_daily_report))
+    check=report_rules, prepare=prepare_daily_reports))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Integer, Select, select
+import uuid
+
+from sqlalchemy import Integer, Select, Uuid, select
 
 from ..extensions import db
 from .models import Unit, User
@@ -38,10 +40,20 @@ def get_scoped(model, ident, user: User | None = None):
     """The row with this id if it lies in the user's subtree, else 404 (never reveal it exists)."""
     if isinstance(model.id.type, Integer):
         ident = _integer_id(ident)
+    elif isinstance(model.id.type, Uuid):
+        ident = _uuid_id(ident)
     row = db.session.execute(scoped(model, user).where(model.id == ident)).scalar_one_or_none()
     if row is None:
         abort(404)
     return row
+
+
+def _uuid_id(ident) -> str:
+    """A record id in its canonical form; anything that is no UUID cannot exist (404, not a database error)."""
+    try:
+        return str(uuid.UUID(str(ident)))
+    except ValueError:
+        abort(404)
 
 
 def _integer_id(ident) -> int:
@@ -52,6 +64,25 @@ def _integer_id(ident) -> int:
     if not 0 < ident <= MAX_ID:
         abort(404)
     return ident
+
+
+def scoped_by_id(model, ids, user: User | None = None, columns: tuple = (), join: tuple | None = None) -> dict:
+    """The rows of `model` among `ids` that lie in the user's subtree, by id: one query for a whole batch.
+
+    An id outside the subtree and an id that does not exist are both simply absent (the caller
+    answers both the same way). With `columns`, each row is (id, *columns) with attribute access
+    instead of an ORM object; `join` = (target, onclause) joins another table for those columns.
+    """
+    wanted = {ident for ident in ids if isinstance(ident, int) and 0 < ident <= MAX_ID}
+    if not wanted:
+        return {}
+    query = scoped(model, user).where(model.id.in_(wanted))
+    if not columns:
+        return {row.id: row for row in db.session.scalars(query)}
+    query = query.with_only_columns(model.id, *columns)
+    if join is not None:
+        query = query.join_from(model, *join)
+    return {row.id: row for row in db.session.execute(query)}
 
 
 def in_scope(unit: Unit, user: User | None = None) -> bool:

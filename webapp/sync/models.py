@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..org.models import User, utcnow
+
+# A record's id: `uuid` on PostgreSQL (16 bytes, the envelope's and every typed row's key),
+# 32 hex characters on SQLite; in Python always the canonical lower-case 8-4-4-4-12 text.
+# A typed row's key: mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True).
+RECORD_ID = Uuid(as_uuid=False)
 
 
 class SyncRecord(db.Model):
@@ -22,7 +27,7 @@ class SyncRecord(db.Model):
 
     __tablename__ = "sync_record"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the phone's UUID, lower case
+    id: Mapped[str] = mapped_column(RECORD_ID, primary_key=True)  # the phone's UUID
     kind: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     device_id: Mapped[str] = mapped_column(String(64))

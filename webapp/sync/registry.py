@@ -1,17 +1,29 @@
 """Record kinds, each declared once.
 
-An area declares a kind (its fields with types, bounds and required-ness, and the function that
-applies it) and registers it here. From that one declaration come the server's validation of
-synced records, the kind's JSON schema in the OpenAPI document, and the bounds the browser form
-enforces before saving (the field screens read the same schema). The sync engine knows no kind.
+An area declares a kind (its fields with types, bounds and required-ness, its rules across
+fields, and its `prepare`) and registers it here. From that one declaration come the server's
+validation of synced records, the kind's JSON schema in the OpenAPI document, and the bounds the
+browser form enforces before saving (the field screens read the same schema). The sync engine
+knows no kind.
+
+`prepare(batch, items)` is how a kind is stored, set-wise: it gets every valid new record of the
+kind in a push at once (`items`, each an `Item`), does its reads for the whole group (one scope
+query, any lookups), writes nothing, and returns one outcome per item, in order: the item's rows
+(`{Model or Table: row dict or [row dicts]}`, for one or several tables) or the `RuleError` /
+`OutOfScope` that refuses it. The engine writes every row (the envelopes, then one multi-row
+insert per table) and runs the same `prepare` on one item at a time when a set insert fails, so
+each rule lives in one place. `per_item(items, make)` turns a `make(item) -> rows` that raises
+RuleError into such a list. See docs/architecture.md ("A new record kind").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Callable
+from datetime import date, datetime
+from typing import Any, Callable, Union
 
 from flask_babel import lazy_gettext as _l
+
+from ..errors import RuleError
 
 INTEGER_MAX = 2**31 - 1  # the largest value of a database INTEGER column
 JSON_TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool, "date": str, "array": list}
@@ -83,15 +95,55 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One valid new record of a push, as a kind's `prepare` sees it (times are naive UTC)."""
+
+    id: str  # the record's id, the primary key of its envelope and of its typed rows
+    data: dict  # validated by the kind's fields and check
+    recorded_at: datetime  # the phone's clock, kept on the record as it came
+    recorded_offset_minutes: int  # the phone's UTC offset then (+480 in China)
+    received_at: datetime  # the server's clock when the push arrived
+    # The time that ranks "the current value" and judges lateness: the phone's time, never later
+    # than the receive time, and moved forward by as much as the phone's clock was behind the
+    # server's when it sent the batch (docs/sync.md, "Phone clocks").
+    effective_at: datetime
+
+
+Rows = dict  # {Model or Table: row dict, or a list of row dicts}
+Outcome = Union[Rows, RuleError]
+
+
+def per_item(items: list[Item], make: Callable[[Item], Rows]) -> list[Outcome]:
+    """`make(item)` for each item, in order; a RuleError it raises becomes that item's outcome."""
+    outcomes: list[Outcome] = []
+    for item in items:
+        try:
+            outcomes.append(make(item))
+        except RuleError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+@dataclass(frozen=True)
 class RecordKind:
-    """A kind of field record. `apply(context, data)` stores it; it raises RuleError to refuse."""
+    """A kind of field record, stored set-wise by `prepare(batch, items)` (see the module's docstring).
+
+    `apply(context, data)` is the older, one-record-at-a-time form (it writes through the ORM
+    itself, in a savepoint per record): kept for kinds that cannot say their writes as rows, and
+    slower. A kind declares one of the two.
+    """
 
     name: str
     fields: tuple[Field, ...]
-    apply: Callable
+    apply: Callable | None = None
     description: str = ""
     check: Callable[[dict], dict] | None = None  # rules across fields: data -> {field: reason}
     extra: dict = field(default_factory=dict)
+    prepare: Callable[[Any, list[Item]], list[Outcome]] | None = None
+
+    def __post_init__(self):
+        if (self.prepare is None) == (self.apply is None):
+            raise TypeError(f"record kind {self.name!r} must declare prepare (or, one record at a time, apply)")
 
     def validate(self, data) -> tuple[dict, dict]:
         """(clean data, errors by field). Unknown fields are errors: a typo must not vanish."""

@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
+from ..database import committed
 from ..extensions import db
 from ..org.operations import unit_label
 from . import engine, reference
@@ -44,8 +45,8 @@ def session():
 def push():
     """Store a batch of records: one result per record, in order (see engine.push)."""
     body = engine.read_json(request.get_data())
-    results = engine.push(current_user._get_current_object(), body, current_app.config["SYNC_MAX_RECORDS"])
-    db.session.commit()
+    user, limit = current_user._get_current_object(), current_app.config["SYNC_MAX_RECORDS"]
+    results = committed(lambda: engine.push(user, body, limit))
     return jsonify(results=results, server_time=server_time())
 
 

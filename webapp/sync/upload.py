@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from ..database import committed
 from ..extensions import db
 from ..navigation import add_entry
 from ..org.models import Role
@@ -28,6 +29,7 @@ UPLOAD_MAX_RECORDS = 3000
 CODE_LABELS = {
     engine.INVALID: _l("Invalid"), engine.CONFLICT: _l("Conflicts with a stored record"),
     engine.FORBIDDEN: _l("Outside your area"), engine.UNKNOWN_KIND: _l("Unknown kind of record"),
+    engine.CLOCK: _l("The phone's clock was wrong"),
 }
 
 add_entry("sync_upload.upload", _l("Upload outbox"), tuple(Role))
@@ -44,13 +46,12 @@ def upload():
     form = UploadForm()
     outcome = None
     if form.validate_on_submit():
+        raw = form.file.data.read()
         try:
-            outcome = store_file(form.file.data.read())
+            outcome = committed(lambda: store_file(raw))
         except engine.BatchError as error:
             db.session.rollback()
             form.file.errors.append(error.message)
-        else:
-            db.session.commit()
     return render_template("sync/upload.html", form=form, outcome=outcome, code_labels=CODE_LABELS)
 
 

@@ -265,7 +265,7 @@ def _envelope(writer: Writer, rng: random.Random, kind: str, user_id: int, data:
            "content_hash": content_hash(kind, moment, data), "data": data}
     writer.add("sync_record", row)
     return {"record_id": row["id"], "user_id": user_id, "device_id": "bench", "recorded_at": recorded_at,
-            "received_at": row["received_at"]}
+            "received_at": row["received_at"], "effective_at": recorded_at}
 
 
 def _check(writer: Writer, rng: random.Random, user_id: int, day: date, session: str, unit_id: int,

@@ -196,13 +196,11 @@ def _check_clock(recorded_at: datetime, received_at: datetime) -> None:
 
 def _duration(delta: timedelta) -> str:
     """About how long `delta` is, in the largest unit that fits: days, hours or minutes."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes >= 24 * 60:
-        days = round(minutes / (24 * 60))
-        return ngettext("about %(num)s day", "about %(num)s days", days)
+    minutes = round(delta.total_seconds() / 60)  # a request takes some seconds: "1 day", not "23 hours"
+    if minutes >= 23.5 * 60:
+        return ngettext("about %(num)s day", "about %(num)s days", round(minutes / (24 * 60)))
     if minutes >= 60:
-        hours = round(minutes / 60)
-        return ngettext("about %(num)s hour", "about %(num)s hours", hours)
+        return ngettext("about %(num)s hour", "about %(num)s hours", round(minutes / 60))
     return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 

@@ -18,7 +18,7 @@ const STEPS = [
 export const VERSION = STEPS.length;
 
 // Meta keys that belong to the logged-in user; they leave the phone at logout.
-const USER_META = ["user", "scope", "cursor", "lastSync", "lastPull", "csrf"];
+const USER_META = ["user", "scope", "cursor", "pullSequence", "lastSync", "lastPull", "csrf"];
 
 let opening = null;
 
@@ -174,9 +174,9 @@ function journalRow(entry) {
 export function settle(acknowledged, rejected) {
   return run("outbox", "readwrite", async (s) => {
     acknowledged.forEach((id) => s.outbox.delete(id));
-    for (const { id, code, errors } of rejected) {
+    for (const { id, code, errors, skew } of rejected) {
       const entry = await req(s.outbox.get(id));
-      if (entry) s.outbox.put({ ...entry, state: "rejected", code, errors: errors || {} });
+      if (entry) s.outbox.put({ ...entry, state: "rejected", code, errors: errors || {}, skew: skew ?? null });
     }
   });
 }

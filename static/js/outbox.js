@@ -54,6 +54,21 @@ export async function resubmit(id, data) {
   return (await addRecords(entry.kind, [data], id))[0];
 }
 
+/** Save a record the server refused for the phone's clock again: a new record stamped now.
+
+Its day (data.date) was the phone's wrong day; it moves by as much as the clock was off when the
+server answered, so a check made on the real 2 March stays a check of 2 March.
+*/
+export async function saveAgain(id) {
+  const entry = await db.getOutbox(id);
+  if (!entry) throw new Error("no such record");
+  const data = { ...entry.data };
+  if (entry.skew && data.date === entry.recorded_at.slice(0, 10)) {
+    data.date = isoLocal(new Date(Date.parse(entry.recorded_at) - entry.skew)).slice(0, 10);
+  }
+  return (await addRecords(entry.kind, [data], id))[0];
+}
+
 /** {pending, rejected} of the logged-in user, and `foreign`: records left by another account. */
 export async function counts() {
   const [entries, user] = await Promise.all([db.listOutbox(), db.getMeta("user")]);

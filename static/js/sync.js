@@ -4,7 +4,7 @@
 // timeouts and 5xx keep everything and retry with capped back-off; 401 pauses until the user
 // logs in again. See docs/sync.md.
 import * as db from "./db.js";
-import { CHANGED } from "./outbox.js";
+import { CHANGED, isoLocal } from "./outbox.js";
 
 const BATCH = 100;
 const TIMEOUT = 30000;
@@ -12,6 +12,7 @@ const PERIOD = 30000;
 const PULL_EVERY = 5 * 60000;
 const BACKOFF = [5000, 10000, 20000, 40000, 60000];
 export const REFERENCE = "shaodian:reference";
+export const CLOCK = "shaodian:clock";
 export const USER = "shaodian:user";
 
 const state = { running: null, again: false, failures: 0, timer: null, nextAt: null, paused: null,
@@ -151,6 +152,7 @@ export async function refreshSession() {
   if (failure) throw failure;
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const session = await response.json();
+  await noteServerTime(session.server_time);
   await adoptUser(session);
   state.session = session;
   return session;
@@ -187,7 +189,8 @@ async function pushAll(user) {
 
 /** Send one batch; true when the server answered for it, false to send it again smaller. */
 async function pushBatch(batch) {
-  const body = JSON.stringify({ device_id: await db.deviceId(), records: batch.map(envelope) });
+  // sent_at: the phone's clock now, so the server can tell how far behind it runs (docs/sync.md).
+  const body = JSON.stringify({ device_id: await db.deviceId(), sent_at: isoLocal(), records: batch.map(envelope) });
   let response = await post(body);
   if (response.status === 400) {
     // Most likely an expired CSRF token: take a fresh one and try once more.
@@ -202,8 +205,21 @@ async function pushBatch(batch) {
   const failure = authFailure(response);
   if (failure) throw failure;
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  await settle(batch, (await response.json()).results || []);
+  const answer = await response.json();
+  const skew = await noteServerTime(answer.server_time);
+  await settle(batch, answer.results || [], skew);
   return true;
+}
+
+/** How far this phone's clock runs ahead of the server's (ms; negative: behind), kept in meta. */
+async function noteServerTime(serverTime) {
+  const server = Date.parse(serverTime || "");
+  if (Number.isNaN(server)) return null;
+  // The server's time is taken to the second when it answers: within a few seconds is "right".
+  const skew = Date.now() - server;
+  await db.setMeta("clockSkew", skew);
+  window.dispatchEvent(new CustomEvent(CLOCK, { detail: skew }));
+  return skew;
 }
 
 function post(body) {
@@ -215,11 +231,13 @@ export function envelope({ id, kind, recorded_at, data }) {
   return { id, kind, recorded_at, data };
 }
 
-async function settle(batch, results) {
+async function settle(batch, results, skew) {
   const ids = new Set(batch.map((e) => e.id));
   const mine = results.filter((r) => ids.has(r.id));
   const acknowledged = mine.filter((r) => r.status === "accepted" || r.status === "duplicate").map((r) => r.id);
-  await db.settle(acknowledged, mine.filter((r) => r.status === "rejected"));
+  // A record refused for the clock keeps how far the clock was off, to put its day right when saved again.
+  const rejected = mine.filter((r) => r.status === "rejected").map((r) => (r.code === "clock" ? { ...r, skew } : r));
+  await db.settle(acknowledged, rejected);
 }
 
 // ---- pull --------------------------------------------------------------------------------

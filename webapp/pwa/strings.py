@@ -53,6 +53,19 @@ FIELD = {
     "code_conflict": _l("Refused: a different record with the same id exists."),
     "code_forbidden": _l("Refused: outside your area."),
     "code_unknown_kind": _l("Refused: the server does not know this kind of record."),
+    "code_clock": _l("Refused: the phone's clock is wrong."),
+    "save_again": _l("Clock set right: save again"),
+    # the phone's clock
+    "clock_ahead": _l("This phone's clock is {d} ahead of the server's. Set the date and time right in the "
+                      "phone's settings (automatic time); records saved meanwhile are refused until then."),
+    "clock_behind": _l("This phone's clock is {d} behind the server's. Set the date and time right in the "
+                       "phone's settings (automatic time)."),
+    "about_day": _l("about a day"),
+    "about_days": _l("about {n} days"),
+    "about_hour": _l("about an hour"),
+    "about_hours": _l("about {n} hours"),
+    "minute": _l("a minute"),
+    "minutes": _l("{n} minutes"),
     # checks before saving
     "required": _l("Required."),
     "wrong_type": _l("Wrong kind of value."),

@@ -2,9 +2,11 @@
 // records with their reason (fix or discard), "sync now", and the "log in again" prompt.
 import { getMeta } from "../db.js";
 import { t } from "../i18n.js";
-import { CHANGED, discard, listOutbox } from "../outbox.js";
-import { REFERENCE, USER, logInAgain, onSyncStatus, syncNow } from "../sync.js";
-import { ago, describe, h, reason } from "./ui.js";
+import { CHANGED, discard, listOutbox, saveAgain } from "../outbox.js";
+import { CLOCK, REFERENCE, USER, logInAgain, onSyncStatus, syncNow } from "../sync.js";
+import { ago, describe, duration, h, reason } from "./ui.js";
+
+const CLOCK_TOLERANCE = 5 * 60000;  // as the server's SYNC_CLOCK_TOLERANCE_MINUTES
 
 /** Draw the sync state into `element` and keep it current. */
 export function mountSyncStatus(element) {
@@ -13,22 +15,25 @@ export function mountSyncStatus(element) {
   const auth = h("div", { class: "sync-auth" });
   const rejected = h("ul", { class: "list sync-rejected" });
   const foreign = h("p", { class: "notice sync-foreign", hidden: true });
-  element.replaceChildren(h("div", { class: "sync-line" }, text, button), auth, rejected, foreign);
+  const clock = h("p", { class: "notice bad sync-clock", role: "alert", hidden: true });
+  element.replaceChildren(h("div", { class: "sync-line" }, text, button), clock, auth, rejected, foreign);
   let status = {};
-  const refresh = () => render({ element, text, auth, rejected, foreign, status });
+  const refresh = () => render({ element, text, auth, rejected, foreign, clock, status });
   onSyncStatus((next) => { status = next; refresh(); });
-  [CHANGED, REFERENCE, USER].forEach((name) => window.addEventListener(name, refresh));
+  [CHANGED, REFERENCE, USER, CLOCK].forEach((name) => window.addEventListener(name, refresh));
   setInterval(refresh, 30000);
 }
 
 async function render(parts) {
-  const [entries, user, lastSync] = await Promise.all([listOutbox(), getMeta("user"), getMeta("lastSync")]);
+  const [entries, user, lastSync, skew] = await Promise.all([listOutbox(), getMeta("user"), getMeta("lastSync"),
+    getMeta("clockSkew")]);
   const mine = entries.filter((e) => user && e.user_id === user.id);
   const pending = mine.filter((e) => e.state === "pending");
   const refused = mine.filter((e) => e.state === "rejected");
   Object.assign(parts.element.dataset, { pending: pending.length, rejected: refused.length,
     paused: parts.status.paused || "", synced: lastSync || "" });
   parts.text.textContent = summary(parts.status, pending.length, lastSync);
+  renderClock(parts.clock, skew);
   renderAuth(parts.auth, parts.status.paused, user);
   await renderRejected(parts.rejected, refused);
   renderForeign(parts.foreign, entries.filter((e) => !user || e.user_id !== user.id));
@@ -44,6 +49,13 @@ function summary(status, pending, lastSync) {
     words.push(t("retrying", { s: Math.max(1, Math.round((status.nextAt - Date.now()) / 1000)) }));
   }
   return words.join(" · ");
+}
+
+/** A phone whose clock is off by more than the server tolerates: say so, before records are refused. */
+function renderClock(box, skew) {
+  const off = typeof skew === "number" && Math.abs(skew) > CLOCK_TOLERANCE;
+  box.hidden = !off;
+  box.textContent = off ? t(skew > 0 ? "clock_ahead" : "clock_behind", { d: duration(Math.abs(skew)) }) : "";
 }
 
 function renderAuth(box, paused, user) {
@@ -85,11 +97,18 @@ async function renderRejected(list, entries) {
   const items = await Promise.all(entries.map(async (entry) => h("li", { "data-id": entry.id },
     h("div", {}, h("strong", {}, await describe(entry))),
     h("div", { class: "error" }, reason(entry)),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "small", onclick: (e) => fix(entry, e.target.closest("li")) }, t("fix")),
+    h("div", { class: "row" }, mend(entry),
       h("button", { type: "button", class: "small danger", onclick: () => confirmDiscard(entry) }, t("discard"))))));
   list.replaceChildren(...items);
   list.hidden = !items.length;
+}
+
+/** A record refused for the clock needs no editing, only the clock set right; any other is fixed in a form. */
+function mend(entry) {
+  if (entry.code === "clock") {
+    return h("button", { type: "button", class: "small primary", onclick: () => saveAgain(entry.id) }, t("save_again"));
+  }
+  return h("button", { type: "button", class: "small", onclick: (e) => fix(entry, e.target.closest("li")) }, t("fix"));
 }
 
 async function fix(entry, item) {

@@ -32,6 +32,14 @@ export function ago(timestamp) {
   return new Intl.RelativeTimeFormat(lang(), { numeric: "auto" }).format(Math.round(seconds / size), unit);
 }
 
+/** "about 1 day", "about 3 hours", "12 minutes": how long `ms` is, in the largest unit that fits. */
+export function duration(ms) {
+  const minutes = Math.round(ms / 60000);
+  const [n, unit] = minutes >= 23.5 * 60 ? [Math.round(minutes / 1440), "about_day"]
+    : minutes >= 60 ? [Math.round(minutes / 60), "about_hour"] : [minutes, "minute"];
+  return t(n === 1 ? unit : `${unit}s`, { n });
+}
+
 export function timeOf(iso) {
   return iso ? iso.slice(11, 16) : "";
 }

@@ -18,7 +18,7 @@ const STEPS = [
 export const VERSION = STEPS.length;
 
 // Meta keys that belong to the logged-in user; they leave the phone at logout.
-const USER_META = ["user", "scope", "cursor", "pullSequence", "lastSync", "lastPull", "csrf"];
+const USER_META = ["user", "scope", "cursor", "lastSync", "lastPull", "csrf", "clockSkew", "pullMore"];
 
 let opening = null;
 
@@ -126,24 +126,30 @@ export function getItem(collection, id) {
   });
 }
 
-/** Apply one pull answer in one transaction: replace (full) or merge collections, move the cursor. */
-export function applyPull({ cursor, full, data }) {
+/** Apply one page of a pull in one transaction with its cursor: a page is either kept whole or not at all.
+
+Items are merged by id. The pages of a full pull mark what they bring with the pull's `sequence`;
+its last page removes what none of them brought (a student who left), so the lists are never
+half empty while the pages come, and a pull cut off half way goes on from its cursor.
+*/
+export function applyPull({ cursor, full, more, sequence, data }) {
   return run(["reference", "meta"], "readwrite", async (s) => {
     for (const [name, items] of Object.entries(data || {})) {
-      if (full) await clearCollection(s.reference, name);
       for (const item of items) {
         if (item.active === false) s.reference.delete([name, item.id]);
-        else s.reference.put({ collection: name, id: item.id, item });
+        else s.reference.put({ collection: name, id: item.id, item, sequence: full ? sequence : null });
       }
+      if (full && !more) await dropOthers(s.reference, name, sequence);
     }
     s.meta.put(cursor, "cursor");
-    s.meta.put(Date.now(), "lastPull");
+    s.meta.put(Boolean(more), "pullMore");  // a pull cut off half way is due again at once
+    if (!more) s.meta.put(Date.now(), "lastPull");
   });
 }
 
-async function clearCollection(store, name) {
-  const keys = await req(store.index("collection").getAllKeys(name));
-  keys.forEach((key) => store.delete(key));
+async function dropOthers(store, name, sequence) {
+  const rows = await req(store.index("collection").getAll(name));
+  rows.filter((row) => row.sequence !== sequence).forEach((row) => store.delete([name, row.id]));
 }
 
 // ---- outbox and journal ------------------------------------------------------------------

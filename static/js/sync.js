@@ -10,6 +10,7 @@ const BATCH = 100;
 const TIMEOUT = 30000;
 const PERIOD = 30000;
 const PULL_EVERY = 5 * 60000;
+const MAX_PAGES = 500;  // a runaway guard: 500 pages of 1,000 items is more than any scope holds
 const BACKOFF = [5000, 10000, 20000, 40000, 60000];
 export const REFERENCE = "shaodian:reference";
 export const CLOCK = "shaodian:clock";
@@ -87,7 +88,8 @@ async function runOnce() {
   if (state.paused || !navigator.onLine) return;
   try {
     const pending = await pendingEntries();
-    const pullDue = !state.pulled || Date.now() - ((await db.getMeta("lastPull")) || 0) > PULL_EVERY;
+    const pullDue = !state.pulled || (await db.getMeta("pullMore")) ||
+      Date.now() - ((await db.getMeta("lastPull")) || 0) > PULL_EVERY;
     if (!pending.length && !pullDue && state.session) return;
     const session = await ensureSession();
     const sent = await pushAll(session.user);
@@ -242,16 +244,23 @@ async function settle(batch, results, skew) {
 
 // ---- pull --------------------------------------------------------------------------------
 
-/** Bring the reference data up to date (from the cursor kept in meta). */
+/** Bring the reference data up to date, page after page (from the cursor kept in meta).
+
+Each page is stored with its cursor in one transaction, so a pull cut off half way (no signal,
+the app closed) goes on from the page it reached the next time. */
 export async function pullReference() {
-  const cursor = (await db.getMeta("cursor")) || "";
-  const response = await request(`/api/v1/sync/pull?cursor=${encodeURIComponent(cursor)}`);
-  const failure = authFailure(response);
-  if (failure) throw failure;
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  await db.applyPull(await response.json());
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const cursor = (await db.getMeta("cursor")) || "";
+    const response = await request(`/api/v1/sync/pull?cursor=${encodeURIComponent(cursor)}`);
+    const failure = authFailure(response);
+    if (failure) throw failure;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const answer = await response.json();
+    await db.applyPull(answer);
+    window.dispatchEvent(new CustomEvent(REFERENCE));
+    if (!answer.more) break;
+  }
   state.pulled = true;
-  window.dispatchEvent(new CustomEvent(REFERENCE));
 }
 
 // ---- logging in again --------------------------------------------------------------------

@@ -55,24 +55,26 @@ def _class_item(unit: Unit, ancestors: dict[int, tuple[str, UnitKind]]) -> dict:
             "school_id": school_id}
 
 
-def students(user: User, since: datetime | None) -> list[dict]:
-    """{id, class_id, name, student_no, gender, active} of the students in the user's scope (a school or below)."""
+def students(user: User, since: datetime | None, after: int | None = None, limit: int | None = None) -> list[dict]:
+    """{id, class_id, name, student_no, gender, active} of the students in the user's scope (a school or below),
+    by id, at most `limit` of them after the id `after` (a page of the pull)."""
     if not _carries_roll(user):
         return []
     columns = (Student.id, Student.class_id, Student.name, Student.student_no, Student.gender, Student.active)
-    query = _changed(scoped(Student, user), Student, since).with_only_columns(*columns)
-    rows = db.session.execute(query.order_by(Student.class_id, Student.student_no))
+    query = _page(_changed(scoped(Student, user), Student, since).with_only_columns(*columns), Student, after, limit)
+    rows = db.session.execute(query)
     return [{"id": row.id, "class_id": row.class_id, "name": row.name, "student_no": row.student_no,
              "gender": row.gender.value, "active": row.active} for row in rows]
 
 
-def staff(user: User, since: datetime | None) -> list[dict]:
-    """{id, unit_id, name, position, active} of the staff in the user's scope (a school or below)."""
+def staff(user: User, since: datetime | None, after: int | None = None, limit: int | None = None) -> list[dict]:
+    """{id, unit_id, name, position, active} of the staff in the user's scope (a school or below), by id,
+    at most `limit` of them after the id `after`."""
     if not _carries_roll(user):
         return []
     columns = (Staff.id, Staff.unit_id, Staff.name, Staff.position, Staff.active)
-    query = _changed(scoped(Staff, user), Staff, since).with_only_columns(*columns)
-    rows = db.session.execute(query.order_by(Staff.unit_id, Staff.name, Staff.id))
+    query = _page(_changed(scoped(Staff, user), Staff, since).with_only_columns(*columns), Staff, after, limit)
+    rows = db.session.execute(query)
     return [{"id": row.id, "unit_id": row.unit_id, "name": row.name, "position": row.position,
              "active": row.active} for row in rows]
 
@@ -84,6 +86,14 @@ def _changed(query, model, since: datetime | None):
     return query.where(model.updated_at >= since)
 
 
+def _page(query, model, after: int | None, limit: int | None):
+    """One page of a collection in the order of ids (the phone sorts for its screens)."""
+    if after is not None:
+        query = query.where(model.id > after)
+    query = query.order_by(model.id)
+    return query.limit(limit) if limit else query
+
+
 register_collection("classes", classes)
-register_collection("students", students)
-register_collection("staff", staff)
+register_collection("students", students, paged=True)
+register_collection("staff", staff, paged=True)

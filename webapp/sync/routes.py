@@ -52,7 +52,7 @@ def push():
 
 @bp.get("/sync/pull")
 def pull():
-    """The reference data in the user's scope changed since the cursor, and the next cursor."""
+    """A page of the reference data in the user's scope changed since the cursor, and the next cursor."""
     return jsonify(reference.pull(current_user._get_current_object(), request.args.get("cursor")))
 
 

@@ -34,12 +34,25 @@ OUT = Path(__file__).resolve().parent / "out" / "push-profile.txt"
 IDLE = ("select (selectors.py", "wait (threading.py", "accept (socket.py", "_wait_for_tstate_lock", "sleep (gunicorn",
         "run_for_one", "murder_keepalived", "handle_exit", "poll (selectors.py")
 WATCHED = (
-    "full_dispatch_request", "push (webapp/sync/routes.py", "push (webapp/sync/engine.py", "read_json",
-    "check_envelope", "validate (webapp/sync/engine.py", "content_hash", "_store (webapp/sync/engine.py",
-    "store_group", "prepare", "insert_rows", "insert_envelopes", "begin_nested", "_load_user", "load_user",
-    "commit (sqlalchemy", "jsonify", "execute (sqlalchemy/orm/session.py", "_execute_context",
-    "do_execute", "do_executemany", "flush (sqlalchemy/orm/session.py", "process_response", "dispatch_request",
+    "full_dispatch_request", "_load_user", "push (webapp/sync/engine.py",
+    # the set-wise engine
+    "_checked (webapp/sync/engine.py", "content_hash", "lock_records", "stored_hashes", "_store_group",
+    "prepare_student_checks", "insert_envelopes", "insert_rows", "_store_one",
+    # the per-record engine before it
+    "push_one (webapp/sync/engine.py", "_store (webapp/sync/engine.py", "apply_student_check", "begin_nested",
+    # the database driver
+    "do_execute", "Connection.wait (psycopg", "commit (sqlalchemy",
 )
+
+
+def summarize_file(path: Path, top: int = 25) -> str:
+    """The summary of a raw collapsed-stacks file written by an earlier run."""
+    stacks = Counter()
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            stacks[stack] += int(count)
+    return summary(stacks, top)
 
 
 def main(argv: list[str] | None = None) -> int:

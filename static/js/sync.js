@@ -251,7 +251,7 @@ the app closed) goes on from the page it reached the next time. */
 export async function pullReference() {
   for (let page = 0; page < MAX_PAGES; page++) {
     const cursor = (await db.getMeta("cursor")) || "";
-    const response = await request(`/api/v1/sync/pull?cursor=${encodeURIComponent(cursor)}`);
+    const response = await request(`/api/v1/sync/pull?pages=1&cursor=${encodeURIComponent(cursor)}`);
     const failure = authFailure(response);
     if (failure) throw failure;
     if (!response.ok) throw new Error(`HTTP ${response.status}`);

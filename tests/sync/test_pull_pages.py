@@ -7,12 +7,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.sync.test_pull import pull
 from webapp.extensions import db
 from webapp.org.models import Gender, Staff, Student, Unit, utcnow
 from webapp.sync import reference
 
 PAGE = 3
+
+
+def pull(client, cursor: str | None = None) -> dict:
+    """A pull as the phone asks for it: following pages (pages=1)."""
+    response = client.get("/api/v1/sync/pull", query_string={"pages": "1", "cursor": cursor or ""})
+    assert response.status_code == 200 and response.is_json
+    return response.get_json()
 
 
 class PhoneCopy:
@@ -134,6 +140,12 @@ def test_a_page_cursor_made_for_someone_else_starts_a_full_pull(county, school, 
     page = pull(school, None)
     other = pull(as_user("school_b1"), page["cursor"])
     assert other["full"] is True and {s["id"] for s in other["data"]["students"]} <= {s.id for s in county.students_b1_1}
+
+
+def test_an_app_from_before_paging_gets_everything_in_one_answer(county, school):
+    """A phone still running the app cached before pages came would take a page for the whole list."""
+    answer = school.get("/api/v1/sync/pull").get_json()
+    assert answer["more"] is False and len(answer["data"]["students"]) == 9
 
 
 def test_a_collection_without_paging_of_its_own_is_cut_into_pages(county, school):

@@ -31,6 +31,7 @@ CURSOR_MAX_AGE = timedelta(days=7)
 # the items sent twice are harmless (the phone stores items by id).
 CURSOR_OVERLAP = timedelta(minutes=10)
 PAGE_ITEMS = 1000  # items in one answer at most (SYNC_PULL_PAGE_ITEMS): ~10 KiB gzipped
+UNPAGED = 10**9  # the limit for a caller that does not follow pages: everything in one answer
 _CURSOR_SALT = "shaodian.sync.pull-cursor"
 _CURSOR_VERSION = 2
 _READABLE_VERSIONS = (1, 2)  # a phone's cursor from before paging still counts

@@ -53,7 +53,11 @@ def push():
 @bp.get("/sync/pull")
 def pull():
     """A page of the reference data in the user's scope changed since the cursor, and the next cursor."""
-    return jsonify(reference.pull(current_user._get_current_object(), request.args.get("cursor")))
+    # Pages only for a phone that follows them (static/js/sync.js sends pages=1): an app cached from
+    # before paging would take each page of a full pull for the whole collection.
+    paged = request.args.get("pages") == "1"
+    return jsonify(reference.pull(current_user._get_current_object(), request.args.get("cursor"),
+                                  limit=None if paged else reference.UNPAGED))
 
 
 @bp.get("/openapi.json")

@@ -116,3 +116,11 @@ def test_responsible_staff_comes_from_the_chain(county):
     assert queries.responsible(rows)[("student", student.id)].phone == "13900000001"
     org.assign_responsibility(county.teacher_a1_2, student)
     assert queries.responsible(rows)[("student", student.id)].name == "李老师"  # the person's own link first
+
+
+def test_the_trips_schema_is_an_array_of_objects(app):
+    from webapp.sync import registry
+    trips = registry.get("screening").schema()["properties"]["trips"]
+    assert trips["type"] == "array" and trips["maxItems"] == 10
+    assert trips["items"]["required"] == ["place", "from_on", "to_on"]
+    assert trips["items"]["properties"]["from_on"] == {"type": "string", "format": "date"}

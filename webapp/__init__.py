@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import database
+from . import database, security
 from .config import BASE_DIR, INSTANCE_DIR, Config
 from .errors import register_error_handlers
 from flask_babel import refresh as refresh_locale
@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     register_error_handlers(app)
+    security.init_app(app)
     _register_template_helpers(app)
     from .cli import register_cli
     register_cli(app)

@@ -2,19 +2,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from io import BytesIO
+import csv
+from collections.abc import Iterable, Iterator
+from io import BytesIO, TextIOWrapper
+from pathlib import Path
+from typing import BinaryIO
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from ..extensions import db
+from ..jobs.operations import JobKind, register
 from ..org.models import Unit
 from ..org.settings import county_zone
 from .labels import REASON_LABELS, SESSION_LABELS, symptom_text
-from .operations import LedgerRow, ledger, unit_names
+from .operations import LedgerRow, ledger, ledger_size, unit_names
 
 WIDTHS = (12, 10, 12, 18, 12, 10, 9, 10, 8, 20, 24, 12, 17)
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "csv": "text/csv; charset=utf-8"}
 
 
 def headers() -> list[str]:
@@ -38,24 +46,65 @@ def _cells(row: LedgerRow, names: dict[int, str], separator: str) -> list:
             row.temperature, symptom_text(row.symptoms, separator), row.note or "", row.by, _local(row.recorded_at)]
 
 
-def ledger_workbook(root: Unit, day: date) -> BytesIO:
-    """One row per person and session (the current check), students first, then staff."""
+def ledger_cells(root: Unit, day: date) -> Iterator[list]:
+    """The ledger's rows as cells: one per person and session (the current check), students first, then staff."""
+    names = unit_names(root)
+    separator = "、" if str(get_locale() or "zh").startswith("zh") else ", "
+    for row in ledger(root, day):
+        yield _cells(row, names, separator)
+
+
+def write_ledger(out: BinaryIO, fmt: str, rows: Iterable[list]) -> None:
+    """The header and the rows into `out` as .xlsx (write-only workbook, streamed) or CSV."""
+    if fmt == "csv":
+        text = TextIOWrapper(out, encoding="utf-8-sig", newline="")  # the BOM: Excel reads the Chinese
+        writer = csv.writer(text)
+        writer.writerow(headers())
+        writer.writerows([_csv_safe(cell) for cell in row] for row in rows)
+        text.flush()
+        text.detach()
+        return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Checks")[:31])
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append(headers())
-    names = unit_names(root)
-    separator = "、" if str(get_locale() or "zh").startswith("zh") else ", "
-    for row in ledger(root, day):
-        sheet.append(_cells(row, names, separator))
+    for row in rows:
+        sheet.append(row)
+    workbook.save(out)
+
+
+def _csv_safe(cell):
+    """A text cell a spreadsheet would read as a formula is written with a leading apostrophe."""
+    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS:
+        return "'" + cell
+    return cell
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ledger_file(root: Unit, day: date, fmt: str) -> BytesIO:
+    """A school's (or smaller unit's) ledger at once, in the request: a few thousand rows."""
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_ledger(buffer, fmt, ledger_cells(root, day))
     buffer.seek(0)
     return buffer
 
 
-def file_name(root: Unit, day: date) -> str:
+def file_name(root: Unit, day: date, fmt: str = "xlsx") -> str:
     title = _("Health check ledger")
-    return f"{title} {root.name} {day.isoformat()}.xlsx"
+    return f"{title} {root.name} {day.isoformat()}.{fmt}"
+
+
+def run_ledger_job(params: dict, progress, path: Path) -> tuple[str, str]:
+    """A background job (webapp/jobs): an area's whole ledger of a day, streamed to the file at `path`."""
+    root, day, fmt = db.session.get(Unit, params["unit_id"]), date.fromisoformat(params["date"]), params["format"]
+    progress.total(ledger_size(root, day))
+    with path.open("wb") as out:
+        write_ledger(out, fmt, progress.counted(ledger_cells(root, day)))
+    return file_name(root, day, fmt), CONTENT_TYPES[fmt]
+
+
+LEDGER_JOB = register(JobKind("health_ledger", run_ledger_job))

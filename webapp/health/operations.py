@@ -241,6 +241,12 @@ def ledger(root: Unit, day: date) -> Iterator[LedgerRow]:
             yield LedgerRow(*row, is_staff=person == "staff")
 
 
+def ledger_size(root: Unit, day: date) -> int:
+    """At most how many rows the ledger has: every check of the day under `root` (a job's progress)."""
+    query = select(func.count()).where(HealthCheck.date == day, HealthCheck.unit_id.in_(subtree_ids(root)))
+    return db.session.scalar(query)
+
+
 def _plan_for_every_row() -> None:
     """A streamed query runs through a server-side cursor, for which PostgreSQL plans to fetch only
     10 % of the rows; the ledger reads them all, and the first-rows plan took 210 s instead of 3 s

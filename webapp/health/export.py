@@ -1,28 +1,20 @@
 """The day's check ledger (晨午检台账) as a spreadsheet, in the columns people already file."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-import csv
-from collections.abc import Iterable, Iterator
-from io import BytesIO, TextIOWrapper
+from datetime import date
 from pathlib import Path
-from typing import BinaryIO
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from ..extensions import db
 from ..jobs.operations import JobKind, register
 from ..org.models import Unit
-from ..org.settings import county_zone
+from ..spreadsheets import CSV_TYPE, XLSX_TYPE, Column, Table, local_time, write_csv, write_xlsx
 from .labels import REASON_LABELS, SESSION_LABELS, symptom_text
 from .operations import LedgerRow, ledger, ledger_size, unit_names
 
 WIDTHS = (12, 10, 12, 18, 12, 10, 9, 10, 8, 20, 24, 12, 17)
-CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "csv": "text/csv; charset=utf-8"}
 
 
 def headers() -> list[str]:
@@ -32,79 +24,42 @@ def headers() -> list[str]:
             _("Recorded at")]
 
 
-def _local(moment: datetime) -> str:
-    return moment.replace(tzinfo=timezone.utc).astimezone(county_zone()).strftime("%Y-%m-%d %H:%M")
-
-
 def _cells(row: LedgerRow, names: dict[int, str], separator: str) -> list:
     ids = [int(part) for part in row.unit_path.strip("/").split("/")]
     place = [names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2)]
     klass = "" if row.is_staff else names.get(ids[-1], "")
-    return [row.day.isoformat(), str(SESSION_LABELS[row.session]), *place, klass, row.name,
-            _("Yes") if row.present else _("No"),
+    return [row.day, str(SESSION_LABELS[row.session]), *place, klass, row.name, row.present,
             str(REASON_LABELS[row.absence_reason]) if row.absence_reason else "",
-            row.temperature, symptom_text(row.symptoms, separator), row.note or "", row.by, _local(row.recorded_at)]
+            row.temperature, symptom_text(row.symptoms, separator), row.note or "", row.by,
+            local_time(row.recorded_at)]
 
 
-def ledger_cells(root: Unit, day: date) -> Iterator[list]:
-    """The ledger's rows as cells: one per person and session (the current check), students first, then staff."""
+def ledger_table(root: Unit, day: date) -> Table:
+    """One row per person and session (the current check), students first, then staff."""
     names = unit_names(root)
     separator = "、" if str(get_locale() or "zh").startswith("zh") else ", "
-    for row in ledger(root, day):
-        yield _cells(row, names, separator)
+    return Table(title=_("Health check ledger"), unit=root.name, day=day, sheet=_("Checks"),
+                 columns=[Column(header, width) for header, width in zip(headers(), WIDTHS)],
+                 rows=(_cells(row, names, separator) for row in ledger(root, day)))
 
 
-def write_ledger(out: BinaryIO, fmt: str, rows: Iterable[list]) -> None:
-    """The header and the rows into `out` as .xlsx (write-only workbook, streamed) or CSV."""
-    if fmt == "csv":
-        text = TextIOWrapper(out, encoding="utf-8-sig", newline="")  # the BOM: Excel reads the Chinese
-        writer = csv.writer(text)
-        writer.writerow(headers())
-        writer.writerows([_csv_safe(cell) for cell in row] for row in rows)
-        text.flush()
-        text.detach()
-        return
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Checks")[:31])
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(headers())
-    for row in rows:
-        sheet.append(row)
-    workbook.save(out)
-
-
-def _csv_safe(cell):
-    """A text cell a spreadsheet would read as a formula is written with a leading apostrophe."""
-    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS:
-        return "'" + cell
-    return cell
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def ledger_file(root: Unit, day: date, fmt: str) -> BytesIO:
-    """A school's (or smaller unit's) ledger at once, in the request: a few thousand rows."""
-    buffer = BytesIO()
-    write_ledger(buffer, fmt, ledger_cells(root, day))
-    buffer.seek(0)
-    return buffer
-
-
-def file_name(root: Unit, day: date, fmt: str = "xlsx") -> str:
+def file_name(root: Unit, day: date) -> str:
     title = _("Health check ledger")
-    return f"{title} {root.name} {day.isoformat()}.{fmt}"
+    return f"{title} {root.name} {day.isoformat()}"
 
 
 def run_ledger_job(params: dict, progress, path: Path) -> tuple[str, str]:
     """A background job (webapp/jobs): an area's whole ledger of a day, streamed to the file at `path`."""
     root, day, fmt = db.session.get(Unit, params["unit_id"]), date.fromisoformat(params["date"]), params["format"]
     progress.total(ledger_size(root, day))
+    table = ledger_table(root, day)
+    table.rows = progress.counted(table.rows)
     with path.open("wb") as out:
-        write_ledger(out, fmt, progress.counted(ledger_cells(root, day)))
-    return file_name(root, day, fmt), CONTENT_TYPES[fmt]
+        if fmt == "csv":
+            write_csv(out, table)
+        else:
+            write_xlsx(out, table)
+    return f"{file_name(root, day)}.{fmt}", CSV_TYPE if fmt == "csv" else XLSX_TYPE
 
 
 LEDGER_JOB = register(JobKind("health_ledger", run_ledger_job))

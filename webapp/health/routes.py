@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
 from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
+from .. import spreadsheets
 from ..jobs import operations as jobs
 from . import export, operations
 from .forms import DayForm, LedgerJobForm
@@ -118,8 +119,7 @@ def ledger(fmt: str):
         # The completeness page shows the date's error next to the field, and the button that
         # starts a large area's ledger as a background job.
         return redirect(url_for("health.completeness", unit_id=area.id, date=request.args.get("date")))
-    return send_file(export.ledger_file(area, day, fmt), as_attachment=True,
-                     download_name=export.file_name(area, day, fmt), mimetype=export.CONTENT_TYPES[fmt])
+    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day), fmt)
 
 
 @bp.route("/ledger/job", methods=["POST"])
@@ -131,6 +131,6 @@ def ledger_job():
         abort(400)
     area = get_scoped(Unit, form.unit_id.data)
     params = {"unit_id": area.id, "date": form.date.data.isoformat(), "format": form.format.data,
-              "title": export.file_name(area, form.date.data, form.format.data)}
+              "title": f"{export.file_name(area, form.date.data)}.{form.format.data}"}
     job = jobs.start(export.LEDGER_JOB.name, params, current_user, area)
     return redirect(url_for("jobs.show", job_id=job.id))

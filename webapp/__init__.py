@@ -31,6 +31,7 @@ def _import_models() -> None:
     from .jobs import models as _jobs  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .sync import models as _sync  # noqa: F401
+    from .tracking import models as _tracking  # noqa: F401
 
 
 def _register_record_kinds() -> None:
@@ -38,6 +39,7 @@ def _register_record_kinds() -> None:
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
     from .org import reference as _org  # noqa: F401
+    from .tracking import records as _tracking  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

@@ -15,6 +15,7 @@ from webapp.extensions import db
 from webapp.jobs import operations as jobs
 from webapp.jobs.models import ExportChunk, ExportJob, JobStatus
 from webapp.org.models import utcnow
+from webapp.spreadsheets import HEADER_ROW
 
 
 @pytest.fixture
@@ -36,7 +37,9 @@ def _start(client, unit_id: int, fmt: str = "xlsx") -> str:
 
 
 def _rows(response) -> list[tuple]:
-    return list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+    """The header and the data rows of a ledger sheet (below its title and unit, above the signature)."""
+    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))[HEADER_ROW - 1:]
+    return rows[:next(i for i, row in enumerate(rows) if not any(row))]
 
 
 def test_the_county_ledger_is_prepared_in_the_background_then_downloaded(checked_day, as_user):
@@ -60,6 +63,7 @@ def test_the_county_ledger_is_prepared_in_the_background_then_downloaded(checked
     # The same rows as the school's own ledger, made at once in the request (every check is in A1).
     school_rows = _rows(as_user("school_a1").get(f"/reports/ledger.xlsx?date={DAY}"))
     assert county_rows == school_rows and len(county_rows) == 1 + 7
+    assert checked_day.county.name in load_workbook(BytesIO(download.data)).active["A2"].value
 
 
 def test_the_csv_ledger_opens_in_excel_and_never_runs_a_formula(checked_day, as_user):
@@ -68,9 +72,9 @@ def test_the_csv_ledger_opens_in_excel_and_never_runs_a_formula(checked_day, as_
     jobs.run_pending()
     download = client.get(client.get(job_page + "/status").json["download"])
     assert download.mimetype == "text/csv" and download.data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
-    assert rows[0][0] == "日期" and len(rows) == 1 + 7
-    assert "'=HYPERLINK(1)" in [row[10] for row in rows]
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))[HEADER_ROW - 1:]
+    assert rows[0][0] == "日期" and len(rows) == 1 + 7 + 2  # the header, the rows, the signature
+    assert "'=HYPERLINK(1)" in [row[10] for row in rows[1:8]]
 
 
 def test_asking_twice_follows_the_same_job(checked_day, as_user):
@@ -145,7 +149,7 @@ def test_a_large_file_is_kept_in_pieces(checked_day, as_user, monkeypatch):
     pieces = db.session.query(ExportChunk).filter_by(job_id=job_id).count()
     download = client.get(job_page + "/download")
     assert pieces > 3 and len(download.data) == db.session.get(ExportJob, job_id).size
-    assert len(_rows(download)) == 8
+    assert len(_rows(download)) == 1 + 7
 
 
 def test_old_jobs_and_their_files_are_deleted(checked_day, as_user):

@@ -20,7 +20,7 @@ from webapp.spreadsheets import HEADER_ROW
 
 @pytest.fixture
 def checked_day(county):
-    """School A1's morning: six students and one staff member checked (seven rows), one note a spreadsheet would run."""
+    """School A1's morning: six students and one staff member checked, one note a spreadsheet would run."""
     a11, a12 = county.students_a1_1, county.students_a1_2
     push(county.users.homeroom_a1, record("health_check", check(a11[0], temperature=38.4, note="=HYPERLINK(1)")),
          *[record("health_check", check(s, temperature=36.5)) for s in a11[1:]])
@@ -55,14 +55,16 @@ def test_the_county_ledger_is_prepared_in_the_background_then_downloaded(checked
 
     assert len(jobs.run_pending()) == 1
     status = client.get(job_page + "/status").json
-    assert (status["status"], status["percent"], status["rows_done"]) == ("done", 100, 7)
+    assert (status["status"], status["percent"], status["rows_done"]) == ("done", 100, 30)
     download = client.get(status["download"])
     assert download.status_code == 200 and download.mimetype.endswith("spreadsheetml.sheet")
     assert "attachment" in download.headers["Content-Disposition"]
     county_rows = _rows(download)
-    # The same rows as the school's own ledger, made at once in the request (every check is in A1).
+    # Everyone on the county's roll, once a session (15 people), and the school's own ledger, made at
+    # once in the request, within it row for row.
     school_rows = _rows(as_user("school_a1").get(f"/reports/ledger.xlsx?date={DAY}"))
-    assert county_rows == school_rows and len(county_rows) == 1 + 7
+    assert len(county_rows) == 1 + 30 and county_rows[0] == school_rows[0]
+    assert set(school_rows[1:]) <= set(county_rows[1:]) and len(school_rows) > 1 + 7
     assert checked_day.county.name in load_workbook(BytesIO(download.data)).active["A2"].value
 
 
@@ -73,8 +75,8 @@ def test_the_csv_ledger_opens_in_excel_and_never_runs_a_formula(checked_day, as_
     download = client.get(client.get(job_page + "/status").json["download"])
     assert download.mimetype == "text/csv" and download.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))[HEADER_ROW - 1:]
-    assert rows[0][0] == "日期" and len(rows) == 1 + 7 + 2  # the header, the rows, the signature
-    assert "'=HYPERLINK(1)" in [row[10] for row in rows[1:8]]
+    assert rows[0][0] == "日期" and len(rows) == 1 + 22 + 2  # header, the township's roll twice, signature
+    assert "'=HYPERLINK(1)" in [row[12] for row in rows if len(row) > 12]  # the note column
 
 
 def test_asking_twice_follows_the_same_job(checked_day, as_user):
@@ -111,7 +113,7 @@ def test_a_job_whose_worker_died_is_run_again_by_another(checked_day, as_user):
     assert jobs.run_pending("server-2:worker") == [job_id]
     db.session.expire_all()
     job = db.session.get(ExportJob, job_id)
-    assert (job.status, job.worker, job.attempts, job.rows_done) == (JobStatus.done, "server-2:worker", 2, 7)
+    assert (job.status, job.worker, job.attempts, job.rows_done) == (JobStatus.done, "server-2:worker", 2, 30)
 
 
 def test_a_worker_that_lost_its_job_writes_nothing(checked_day, as_user):
@@ -149,7 +151,7 @@ def test_a_large_file_is_kept_in_pieces(checked_day, as_user, monkeypatch):
     pieces = db.session.query(ExportChunk).filter_by(job_id=job_id).count()
     download = client.get(job_page + "/download")
     assert pieces > 3 and len(download.data) == db.session.get(ExportJob, job_id).size
-    assert len(_rows(download)) == 1 + 7
+    assert len(_rows(download)) == 1 + 30
 
 
 def test_old_jobs_and_their_files_are_deleted(checked_day, as_user):

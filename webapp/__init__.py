@@ -28,6 +28,7 @@ def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
+    from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .sync import models as _sync  # noqa: F401
 
@@ -36,6 +37,7 @@ def _register_record_kinds() -> None:
     """Each area declares its field record kinds and reference data; the sync engine knows none."""
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
+    from .ledgers.supplies import records as _supplies  # noqa: F401
     from .org import reference as _org  # noqa: F401
 
 
@@ -60,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
     from .health.routes import bp as health_bp
+    from .ledgers.supplies.routes import bp as supplies_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
     from .org.routes import bp as org_bp
@@ -68,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
+    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, supplies_bp, public_bp,
                       sync_bp, sync_upload_bp, pwa_bp):
         app.register_blueprint(blueprint)
 

@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accountability.routes import bp as accountability_bp
     from .dashboard.routes import bp as dashboard_bp
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
@@ -71,8 +72,8 @@ def _register_blueprints(app: Flask) -> None:
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, supplies_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp):
+    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, supplies_bp,
+                      public_bp, sync_bp, sync_upload_bp, pwa_bp, accountability_bp):
         app.register_blueprint(blueprint)
 
 

@@ -31,6 +31,7 @@ def _import_models() -> None:
     from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .sync import models as _sync  # noqa: F401
+    from .tracking import models as _tracking  # noqa: F401
 
 
 def _register_record_kinds() -> None:
@@ -39,6 +40,7 @@ def _register_record_kinds() -> None:
     from .health import records as _health  # noqa: F401
     from .ledgers.supplies import records as _supplies  # noqa: F401
     from .org import reference as _org  # noqa: F401
+    from .tracking import records as _tracking  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

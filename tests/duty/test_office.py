@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from io import BytesIO
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from webapp.duty import clock
@@ -12,6 +10,7 @@ from webapp.duty import operations as ops
 from webapp.duty.models import CheckpointEntry, EntryFollowUp
 from webapp.extensions import db
 
+from ..sheets import data_rows, formula_cells
 from .helpers import entry, local_now, push, record, shift_now
 
 
@@ -111,11 +110,21 @@ def test_the_log_of_a_day_shows_flags_first_and_exports_to_xlsx(duty, as_user):
     assert 'data-count="flagged">2<' in html and 'data-count="in">3<' in html
     response = client.get(f"/duty/checkpoints/{duty.cp_a.id}/log.xlsx?day={today}")
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(response.data)).active
-    names = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert sorted(names) == sorted(["发热者", "未核验者", "正常者"])
-    temperatures = [row[7] for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert 38.0 in temperatures
+    rows = data_rows(response.data)
+    assert sorted(row[2] for row in rows) == sorted(["发热者", "未核验者", "正常者"])
+    assert 38.0 in [row[7] for row in rows]
+    assert all(isinstance(row[0], datetime) for row in rows)  # a real Excel time, not text
+
+
+def test_what_a_volunteer_types_never_becomes_a_formula_in_the_log(duty, as_user):
+    planted = {"name": "=HYPERLINK(\"http://x\")", "from_place": "+1+1", "to_place": "-1", "plate": "@A1",
+               "note": "=cmd|' /C calc'!A0"}
+    push(duty.county.users.township_a, record("checkpoint_entry", entry(duty.cp_a, **planted)))
+    today = clock.local_today().isoformat()
+    data = as_user("township_a").get(f"/duty/checkpoints/{duty.cp_a.id}/log.xlsx?day={today}").data
+    assert formula_cells(data) == []
+    (row,) = data_rows(data)
+    assert (row[2], row[3], row[4], row[9], row[10]) == tuple(planted.values())
 
 
 def test_another_day_has_an_empty_log(duty, as_user):

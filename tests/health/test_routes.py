@@ -1,11 +1,13 @@
 """The office screens: a unit's daily report, a person's history, completeness and the ledger."""
 from __future__ import annotations
 
-from io import BytesIO
+from datetime import datetime
 
 import pytest
-from openpyxl import load_workbook
 
+from webapp.extensions import db
+
+from ..sheets import data_rows, formula_cells, header
 from .helpers import DAY, at, check, push, push_one, record, report, staff_check
 
 
@@ -101,14 +103,14 @@ def test_the_ledger_opens_in_a_spreadsheet_with_one_row_per_person_and_session(c
     client.set_cookie("lang", "en")
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
-    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0] == ("Date", "Session", "Township", "School", "Class", "Name", "At school", "Absence reason",
+    rows = data_rows(response.data)
+    assert header(response.data) == ("Date", "Session", "Township", "School", "Class", "Name", "At school", "Absence reason",
                        "Temperature (°C)", "Symptoms", "Note", "Recorded by", "Recorded at")
-    assert len(rows) == 1 + 7  # six students and one staff member
-    first = rows[1]
-    assert first[:6] == ("2026-03-02", "Morning check", "东镇", "东镇一小", "一(1)班", checked_day.students_a1_1[0].name)
+    assert len(rows) == 7  # six students and one staff member
+    first = rows[0]
+    assert first[:6] == (datetime(2026, 3, 2), "Morning check", "东镇", "东镇一小", "一(1)班", checked_day.students_a1_1[0].name)
     assert (first[6], first[8], first[10], first[11], first[12]) == ("Yes", 38.4, "sent home", "homeroom_a1",
-                                                                     "2026-03-02 07:40")
+                                                                     datetime(2026, 3, 2, 7, 40))
     absent = next(row for row in rows if row[5] == checked_day.students_a1_2[0].name)
     assert (absent[6], absent[7], absent[9]) == ("No", "Illness", "Cough")
     staff = rows[-1]
@@ -118,14 +120,29 @@ def test_the_ledger_opens_in_a_spreadsheet_with_one_row_per_person_and_session(c
 def test_the_ledger_of_a_teacher_holds_only_her_class(checked_day, as_user):
     client = as_user("homeroom_a1")
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")
-    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert {row[5] for row in rows[1:]} == {s.name for s in checked_day.students_a1_1}
+    assert {row[5] for row in data_rows(response.data)} == {s.name for s in checked_day.students_a1_1}
 
 
 def test_the_ledger_speaks_chinese_by_default(checked_day, as_user):
     client = as_user("school_a1")
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")
-    assert len(list(load_workbook(BytesIO(response.data)).active.iter_rows())) == 8
+    assert header(response.data)[:2] == ("日期", "时段") and len(data_rows(response.data)) == 7
+
+
+def test_text_typed_on_a_phone_never_becomes_a_formula_in_the_ledger(checked_day, as_user):
+    """A note, a name and a recorded-by beginning with =, +, -, @, a tab or CR stay the text typed."""
+    planted = ["=HYPERLINK(\"http://x\",\"a\")", "+1+1", "-2+3", "@SUM(A1)"]  # a push strips tabs and CRs
+    students = checked_day.students_a1_1
+    for student, note in zip(students, planted):
+        push_one(checked_day.users.homeroom_a1, "health_check", check(student, temperature=36.6, note=note), at(8, 0))
+    students[0].name = "=1+1"
+    checked_day.users.homeroom_a1.display_name = "@cmd"
+    db.session.commit()
+    data = as_user("school_a1").get(f"/reports/ledger.xlsx?date={DAY}").data
+    assert formula_cells(data) == []
+    rows = data_rows(data)
+    assert set(planted) <= {row[10] for row in rows}
+    assert "=1+1" in {row[5] for row in rows} and "@cmd" in {row[11] for row in rows}
 
 
 def test_a_large_area_lists_schools_not_every_class(checked_day, as_user, monkeypatch):

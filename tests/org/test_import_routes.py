@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.org.models import Student, Unit, User
+from tests.sheets import data_rows, formula_cells
 from tests.org.test_importer import STAFF_HEADERS, STUDENT_HEADERS, csv_bytes, staff, student, xlsx
 
 
@@ -159,8 +160,7 @@ def test_new_accounts_and_their_passwords_are_shown_once(county, client, auth, a
 
     sheet = client.post(f"/import/accounts/{download}")
     assert sheet.status_code == 200 and sheet.headers["Cache-Control"] == "no-store"
-    book = openpyxl.load_workbook(io.BytesIO(sheet.data))
-    assert [r[:3] + r[4:] for r in book.active.iter_rows(min_row=2, values_only=True)] == [
+    assert [r[:3] + r[4:] for r in data_rows(sheet.data)] == [
         ("钱老师", "13700000001", password, "东镇一小 / 一年级 / 一(2)班")]  # column 4: the role, in words
     assert client.post(f"/import/accounts/{download}").status_code == 302  # only once
     assert kept_files(uploads) == []
@@ -170,3 +170,13 @@ def test_new_accounts_and_their_passwords_are_shown_once(county, client, auth, a
     assert client.get("/").location.endswith("/password")  # the temporary password must be changed
     user = db.session.scalar(select(User).where(User.username == "13700000001"))
     assert user.scope_unit_id == county.class_a1_2.id
+
+
+def test_text_typed_like_a_formula_stays_text_in_the_accounts_workbook(app):
+    """Whatever a name or a scope holds (the import checks names elsewhere), the workbook holds it as text."""
+    from webapp.org.importer import accounts_workbook
+    planted = {"name": "=HYPERLINK(\"http://x\")", "username": "+8613700000001", "password": "-x",
+               "role": "@r", "scope": "\tx"}
+    with app.test_request_context():
+        data = accounts_workbook([planted])
+    assert formula_cells(data) == [] and data_rows(data) == [tuple(planted.values())]

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from babel.dates import format_skeleton
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import spreadsheets
 from ..errors import RuleError
 from ..extensions import db
 from ..navigation import add_entry
@@ -407,9 +408,8 @@ def export_log(checkpoint_id: int):
     checkpoint = get_scoped(Checkpoint, checkpoint_id)
     day = _day_arg("day", clock.local_today())
     entries = ops.entries_of_day(checkpoint, day)
-    stream = export.day_log_workbook(checkpoint, day, entries, ops.followed_up_ids([e.id for e in entries]))
-    return send_file(stream, as_attachment=True, download_name=f"checkpoint-{checkpoint.id}-{day.isoformat()}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    table = export.day_log_table(checkpoint, day, entries, ops.followed_up_ids([e.id for e in entries]))
+    return spreadsheets.response(table, f"checkpoint-{checkpoint.id}-{day.isoformat()}")
 
 
 @bp.route("/flagged")

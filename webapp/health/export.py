@@ -1,16 +1,13 @@
 """The day's check ledger (晨午检台账) as a spreadsheet, in the columns people already file."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from io import BytesIO
+from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from ..org.models import Unit
-from ..org.settings import county_zone
+from ..spreadsheets import Column, Table, local_time
 from .labels import REASON_LABELS, SESSION_LABELS, symptom_text
 from .operations import LedgerRow, ledger, unit_names
 
@@ -24,38 +21,25 @@ def headers() -> list[str]:
             _("Recorded at")]
 
 
-def _local(moment: datetime) -> str:
-    return moment.replace(tzinfo=timezone.utc).astimezone(county_zone()).strftime("%Y-%m-%d %H:%M")
-
-
 def _cells(row: LedgerRow, names: dict[int, str], separator: str) -> list:
     ids = [int(part) for part in row.unit_path.strip("/").split("/")]
     place = [names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2)]
     klass = "" if row.is_staff else names.get(ids[-1], "")
-    return [row.day.isoformat(), str(SESSION_LABELS[row.session]), *place, klass, row.name,
-            _("Yes") if row.present else _("No"),
+    return [row.day, str(SESSION_LABELS[row.session]), *place, klass, row.name, row.present,
             str(REASON_LABELS[row.absence_reason]) if row.absence_reason else "",
-            row.temperature, symptom_text(row.symptoms, separator), row.note or "", row.by, _local(row.recorded_at)]
+            row.temperature, symptom_text(row.symptoms, separator), row.note or "", row.by,
+            local_time(row.recorded_at)]
 
 
-def ledger_workbook(root: Unit, day: date) -> BytesIO:
+def ledger_table(root: Unit, day: date) -> Table:
     """One row per person and session (the current check), students first, then staff."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Checks")[:31])
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(headers())
     names = unit_names(root)
     separator = "、" if str(get_locale() or "zh").startswith("zh") else ", "
-    for row in ledger(root, day):
-        sheet.append(_cells(row, names, separator))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return Table(title=_("Health check ledger"), unit=root.name, day=day, sheet=_("Checks"),
+                 columns=[Column(header, width) for header, width in zip(headers(), WIDTHS)],
+                 rows=(_cells(row, names, separator) for row in ledger(root, day)))
 
 
 def file_name(root: Unit, day: date) -> str:
     title = _("Health check ledger")
-    return f"{title} {root.name} {day.isoformat()}.xlsx"
+    return f"{title} {root.name} {day.isoformat()}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
 from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
+from .. import spreadsheets
 from . import export, operations
 from .figures import day_figures
 from .forms import DayForm
@@ -112,6 +113,4 @@ def ledger():
     area, (day, form) = _area(), _chosen_day()
     if form.date.errors:  # the completeness page shows the date's error next to the field
         return redirect(url_for("health.completeness", unit_id=area.id, date=request.args.get("date")))
-    return send_file(export.ledger_workbook(area, day), as_attachment=True,
-                     download_name=export.file_name(area, day),
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day))

@@ -32,10 +32,12 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import insert, or_, select, update
 
+from .. import spreadsheets
 from ..errors import RuleError
 from ..extensions import db
 from . import operations
 from .labels import role_label
+from .settings import local_today
 from .models import GRANTABLE_ROLES, ROLE_SCOPE_KINDS, Gender, Role, Staff, Student, Unit, UnitKind, User, utcnow
 from .validators import valid_id_number, valid_mobile
 
@@ -1078,15 +1080,12 @@ def _column_notes() -> dict:
 
 
 def accounts_workbook(accounts: list[dict]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = _("Accounts")
-    sheet.append([_("Name"), _("Username"), _("Temporary password"), _("Role"), _("Sees")])
-    for account in accounts:
-        sheet.append([account["name"], account["username"], account["password"], account["role"], account["scope"]])
-    for letter, width in zip("ABCDE", (12, 16, 18, 12, 36)):
-        sheet.column_dimensions[letter].width = width
-    return _save(book)
+    """The new accounts and their temporary passwords, through the one formula-safe writer."""
+    header = [_("Name"), _("Username"), _("Temporary password"), _("Role"), _("Sees")]
+    rows = ([a["name"], a["username"], a["password"], a["role"], a["scope"]] for a in accounts)
+    return spreadsheets.xlsx_bytes(spreadsheets.Table(
+        title=_("New accounts"), sheet=_("Accounts"), day=local_today(), signature=False,
+        columns=[spreadsheets.Column(h, w) for h, w in zip(header, (12, 16, 18, 12, 36))], rows=rows))
 
 
 def _save(book) -> bytes:

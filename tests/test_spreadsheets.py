@@ -1,0 +1,78 @@
+"""The one writer of every spreadsheet and CSV file (webapp/spreadsheets.py)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+import pytest
+
+from webapp.spreadsheets import HEADER_ROW, Column, Table, write_csv, xlsx_bytes
+
+from .sheets import data_rows, formula_cells, header, workbook
+
+PLANTED = ["=HYPERLINK(\"http://x\",\"a\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0"]
+
+
+def table(rows) -> Table:
+    return Table(title="晨午检台账", unit="东镇一小", day=date(2026, 3, 2),
+                 columns=[Column("姓名", 10), Column("体温", 8), Column("日期"), Column("时间")], rows=rows)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.test_request_context():
+        yield
+
+
+def test_user_text_never_becomes_a_formula_and_reads_back_as_typed(ctx):
+    data = xlsx_bytes(table([[text, None, None, None] for text in PLANTED]))
+    assert formula_cells(data) == []
+    assert [row[0] for row in data_rows(data)] == [text.replace("\r", "\n") for text in PLANTED]  # XML's line end
+    sheet = workbook(data).active
+    assert all(sheet.cell(HEADER_ROW + 1 + i, 1).quotePrefix for i in range(len(PLANTED)))
+
+
+def test_numbers_are_numbers_and_dates_and_times_are_excel_dates(ctx):
+    moment = datetime(2026, 3, 2, 7, 40)
+    data = xlsx_bytes(table([["张三", 38.4, date(2026, 3, 2), moment], ["李四", Decimal("36.5"), None, time(8, 5)],
+                             ["王五", True, None, None]]))
+    rows = data_rows(data)
+    assert rows[0] == ("张三", 38.4, datetime(2026, 3, 2), moment)
+    assert rows[1][1] == 36.5 and rows[1][3] == time(8, 5) and rows[2][1] == "是"
+    sheet = workbook(data).active
+    first = HEADER_ROW + 1
+    assert sheet.cell(first, 2).data_type == "n" and sheet.cell(first, 3).is_date and sheet.cell(first, 4).is_date
+    assert sheet.cell(first, 3).number_format == "yyyy-mm-dd"
+
+
+def test_title_unit_day_header_frozen_autofilter_and_signature(ctx):
+    data = xlsx_bytes(table([["张三", 36.5, None, None], ["李四", 36.6, None, None]]))
+    sheet = workbook(data).active
+    assert sheet["A1"].value == "晨午检台账" and "东镇一小" in sheet["A2"].value and "2026-03-02" in sheet["A2"].value
+    assert header(data) == ("姓名", "体温", "日期", "时间")
+    assert sheet.freeze_panes == f"A{HEADER_ROW + 1}" and sheet.auto_filter.ref == f"A{HEADER_ROW}:D{HEADER_ROW + 2}"
+    assert sheet.cell(HEADER_ROW + 4, 1).value.startswith("填表人：") and sheet.max_column == 4
+    assert sheet.column_dimensions["A"].width == 10
+
+
+def test_characters_a_spreadsheet_cannot_hold_are_dropped_not_a_500(ctx):
+    assert data_rows(xlsx_bytes(table([["a\x01b", None, None, None]])))[0][0] == "ab"
+
+
+def test_a_time_with_a_zone_is_shown_in_the_countys_time(ctx):
+    rows = data_rows(xlsx_bytes(table([["a", None, None, datetime(2026, 3, 2, tzinfo=timezone.utc)]])))
+    assert rows[0][3] == datetime(2026, 3, 2, 8, 0)
+
+
+def test_the_csv_file_has_the_same_lines_with_formulas_quoted(ctx):
+    out = io.BytesIO()
+    write_csv(out, table([*[[text, None, None, None] for text in PLANTED],
+                          ["张三", 38.4, date(2026, 3, 2), datetime(2026, 3, 2, 7, 40)]]))
+    assert out.getvalue().startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline="")))
+    assert lines[0] == ["晨午检台账"] and lines[2] == ["姓名", "体温", "日期", "时间"]
+    assert [line[0] for line in lines[3:3 + len(PLANTED)]] == ["'" + text for text in PLANTED]
+    assert lines[3 + len(PLANTED)] == ["张三", "38.4", "2026-03-02", "2026-03-02 07:40"]
+    assert lines[-1][0].startswith("填表人：")

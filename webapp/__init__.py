@@ -30,6 +30,7 @@ def _import_models() -> None:
     from .health import models as _health  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .sync import models as _sync  # noqa: F401
+    from .tracking import models as _tracking  # noqa: F401
 
 
 def _register_record_kinds() -> None:
@@ -37,6 +38,7 @@ def _register_record_kinds() -> None:
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
     from .org import reference as _org  # noqa: F401
+    from .tracking import records as _tracking  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -56,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accountability.routes import bp as accountability_bp
     from .dashboard.routes import bp as dashboard_bp
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
@@ -69,7 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from .sync.upload import bp as sync_upload_bp
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp):
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -130,7 +130,13 @@ class Staff(db.Model):
 
 
 class Responsibility(db.Model):
-    """A staff member answering for a unit, a student or a colleague (六级分包, 三包一, 五包一)."""
+    """A staff member answering for a unit, a student or a colleague (六级分包, 三包一, 五包一).
+
+    A link is never deleted: removing it closes it (`valid_to`), so the chain as it stood on any
+    day can be read back (倒查问责). At most one open link per pair; a closed one may be reopened
+    as a new row. (The pair was never unique in the database: its NULL columns are distinct in
+    SQL; `assign_responsibility` reads before it adds.)
+    """
 
     __tablename__ = "responsibility"
     __table_args__ = (
@@ -140,7 +146,6 @@ class Responsibility(db.Model):
             " + (CASE WHEN colleague_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
-        UniqueConstraint("staff_id", "unit_id", "student_id", "colleague_id", name="uq_responsibility_pair"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +154,9 @@ class Responsibility(db.Model):
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
     colleague_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    valid_from: Mapped[datetime] = mapped_column(default=utcnow)  # naive UTC, like every timestamp
+    valid_to: Mapped[datetime | None] = mapped_column(index=True)  # None: the link holds today
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
     unit: Mapped[Unit | None] = relationship()

@@ -96,7 +96,7 @@ def assign_responsibility(staff: Staff, target) -> Responsibility:
     column = {Unit: "unit_id", Student: "student_id", Staff: "colleague_id"}[type(target)]
     if column == "colleague_id" and target.id == staff.id:
         raise RuleError(_l("A person cannot be responsible for themselves."), "staff")
-    existing = db.session.scalar(select(Responsibility).filter_by(staff_id=staff.id, **{column: target.id}))
+    existing = db.session.scalar(_open_link(staff, column, target))
     if existing:
         return existing
     link = Responsibility(staff_id=staff.id, **{column: target.id})
@@ -105,8 +105,14 @@ def assign_responsibility(staff: Staff, target) -> Responsibility:
     return link
 
 
-def remove_responsibility(link: Responsibility) -> None:
-    db.session.delete(link)
+def _open_link(staff: Staff, column: str, target):
+    return select(Responsibility).filter_by(staff_id=staff.id, valid_to=None, **{column: target.id})
+
+
+def remove_responsibility(link: Responsibility, by: User | None = None) -> None:
+    """Close the link: it stays in the history of who answered for what, and when."""
+    link.valid_to = utcnow()
+    link.ended_by_id = by.id if by is not None else None
     db.session.flush()
 
 
@@ -114,12 +120,14 @@ def responsible_for(target) -> list[Staff]:
     """The staff responsible for a unit, a student or a colleague."""
     column = {Unit: Responsibility.unit_id, Student: Responsibility.student_id,
               Staff: Responsibility.colleague_id}[type(target)]
-    query = select(Staff).join(Responsibility, Responsibility.staff_id == Staff.id).where(column == target.id)
+    query = (select(Staff).join(Responsibility, Responsibility.staff_id == Staff.id)
+             .where(column == target.id, Responsibility.valid_to.is_(None)))
     return list(db.session.scalars(query.order_by(Staff.name)))
 
 
 def responsibilities_of(staff: Staff) -> list[Responsibility]:
-    query = select(Responsibility).where(Responsibility.staff_id == staff.id).order_by(Responsibility.id)
+    query = (select(Responsibility).where(Responsibility.staff_id == staff.id, Responsibility.valid_to.is_(None))
+             .order_by(Responsibility.id))
     return list(db.session.scalars(query))
 
 
@@ -312,12 +320,12 @@ def _check_birth_date(values: dict) -> None:
         raise RuleError(_l("The birth date does not match the ID number."), "birth_date")
 
 
-def unassign_responsibility(staff: Staff, target) -> bool:
-    """Undo `assign_responsibility`; False when there was no such link."""
+def unassign_responsibility(staff: Staff, target, by: User | None = None) -> bool:
+    """Undo `assign_responsibility` from now on (the link's past stays); False when there was no such link."""
     column = {Unit: "unit_id", Student: "student_id", Staff: "colleague_id"}[type(target)]
-    link = db.session.scalar(select(Responsibility).filter_by(staff_id=staff.id, **{column: target.id}))
+    link = db.session.scalar(_open_link(staff, column, target))
     if link is not None:
-        remove_responsibility(link)
+        remove_responsibility(link, by)
     return link is not None
 
 

@@ -88,7 +88,7 @@ def responsibility():
     target = get_scoped(queries.TARGET_MODELS[form.target_kind.data], form.target_id.data)
     try:
         if form.action.data == "remove":
-            operations.unassign_responsibility(person, target)
+            operations.unassign_responsibility(person, target, current_user)
         else:
             operations.assign_responsibility(person, target)
     except RuleError as error:

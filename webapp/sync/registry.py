@@ -40,11 +40,20 @@ class Field:
     max_length: int | None = None
     choices: tuple[str, ...] | None = None  # allowed values (for an array: of each item)
     description: str = ""
+    # An array of objects (a screening's trips): each entry has these fields; max_length counts entries.
+    entries: tuple["Field", ...] | None = None
 
     def schema(self) -> dict:
         """This field as JSON Schema (OpenAPI 3.1)."""
         if self.type == "date":
             schema: dict[str, Any] = {"type": "string", "format": "date"}
+        elif self.type == "array" and self.entries:
+            schema = {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "required": [f.name for f in self.entries if f.required],
+                "properties": {f.name: f.schema() for f in self.entries}}}
+            if self.max_length is not None:
+                schema["maxItems"] = self.max_length
         elif self.type == "array":
             items = {"type": "string", "enum": list(self.choices)} if self.choices else {"type": "string"}
             schema = {"type": "array", "items": items, "uniqueItems": True}
@@ -54,7 +63,7 @@ class Field:
                 # JSON Schema checks enum apart from type: a nullable choice must list null too.
                 schema["enum"] = list(self.choices) + ([None] if self.nullable else [])
         for key, value in (("minimum", self.minimum), ("maximum", self.maximum), ("maxLength", self.max_length)):
-            if value is not None:
+            if value is not None and not self.entries:
                 schema[key] = value
         if self.nullable:
             schema["type"] = [schema["type"], "null"]
@@ -73,7 +82,25 @@ class Field:
             return str(_l("Must be of type %(type)s.", type=self.type))
         if self.type == "integer" and abs(value) > INTEGER_MAX:
             return str(_l("This number is too large."))  # a database integer would overflow
+        if self.entries:
+            return self._check_entries(value)
         return self._check_bounds(value)
+
+    def _check_entries(self, value: list) -> str | None:
+        """Each entry of an array of objects: an object with these fields and no others."""
+        if self.max_length is not None and len(value) > self.max_length:
+            return str(_l("At most %(n)s entries.", n=self.max_length))
+        known = {f.name for f in self.entries}
+        for number, entry in enumerate(value, start=1):
+            if not isinstance(entry, dict):
+                return str(_l("Entry %(n)s: must be an object.", n=number))
+            for name in entry:
+                if name not in known:
+                    return str(_l("Entry %(n)s, %(field)s: unknown field.", n=number, field=name))
+            for f in self.entries:
+                if (reason := f.check(entry.get(f.name))) is not None:
+                    return str(_l("Entry %(n)s, %(field)s: %(reason)s", n=number, field=f.name, reason=reason))
+        return None
 
     def _check_bounds(self, value) -> str | None:
         if self.type == "date":

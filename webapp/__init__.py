@@ -70,9 +70,10 @@ def _register_blueprints(app: Flask) -> None:
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
+    from .tracking.routes import bp as tracking_bp
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp):
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, tracking_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import database
+from . import database, security
 from .config import BASE_DIR, INSTANCE_DIR, Config
 from .errors import register_error_handlers
 from flask_babel import refresh as refresh_locale
@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     register_error_handlers(app)
+    security.init_app(app)
     _register_template_helpers(app)
     from .cli import register_cli
     register_cli(app)
@@ -29,6 +30,7 @@ def _import_models() -> None:
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
+    from .quality import models as _quality  # noqa: F401
     from .sync import models as _sync  # noqa: F401
     from .tracking import models as _tracking  # noqa: F401
 
@@ -59,13 +61,15 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accountability.routes import bp as accountability_bp
+    from .quality.routes import bp as quality_bp
     from .dashboard.routes import bp as dashboard_bp
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
     from .health.routes import bp as health_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
-    from .org.routes import bp as org_bp
+    from .org import bp as org_bp
+    from .org import account_views, people_views, staff_views, unit_views  # noqa: F401  (they fill org's bp)
     from .org.settings import bp as settings_bp
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
@@ -73,7 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from .tracking.routes import bp as tracking_bp
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, tracking_bp):
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
+                      quality_bp, tracking_bp):
         app.register_blueprint(blueprint)
 
 

@@ -74,7 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
-    from .tracking.routes import bp as tracking_bp
+    from .tracking import bp as tracking_bp
+    from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
                       sync_bp, sync_upload_bp, pwa_bp, accountability_bp,

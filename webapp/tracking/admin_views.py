@@ -17,7 +17,7 @@ from ..org.scoping import get_scoped
 from ..org.settings import county_id_of, local_today
 from . import operations, queries
 from .models import RiskArea, RiskLevel
-from .routes import bp
+from . import bp
 
 add_entry("tracking.risk_areas", _l("Risk areas"), ADMIN_ROLES, after="tracking.clearance")
 LEVEL_WORDS = {RiskLevel.high: _l("High risk"), RiskLevel.medium: _l("Medium risk")}

@@ -19,7 +19,8 @@ from . import forms, listing, queries
 from .models import (ContactMethod, ContactType, Diagnosis, Health, IllnessFollowUp, Isolation, IsolationChangeKind,
                      Mood, Screening, ScreeningTrip, StatusChange, SupportFollowUp, Verification)
 from .records import MANUAL_STATUSES
-from .routes import bp, readers
+from . import bp
+from .routes import readers
 
 MODELS = {"student": Student, "staff": Staff}
 

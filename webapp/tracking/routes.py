@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
@@ -20,10 +20,9 @@ from ..org.operations import unit_label
 from ..org.queries import drill_down_choices
 from ..org.scoping import get_scoped
 from ..org.settings import current_settings, cutoff_moment, local_today
-from . import listing, operations as rules, queries
+from . import bp, listing, operations as rules, queries
 from .labels import word
 
-bp = Blueprint("tracking", __name__, url_prefix="/tracking")
 READERS = ADMIN_ROLES + TEACHERS
 readers = require_roles(*READERS)
 add_entry("tracking.tracked", _l("Tracked people"), READERS, after="health.completeness")
@@ -167,5 +166,3 @@ def isolation_ledger():
               for r in rows))
     return spreadsheets.response(table, _("home-isolation") + f"-{day.isoformat()}")
 
-
-from . import admin_views, person_views  # noqa: E402,F401  (their routes on this blueprint)

@@ -68,7 +68,6 @@ def _register_blueprints(app: Flask) -> None:
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
     from .health.routes import bp as health_bp
-    from .ledgers.supplies.routes import bp as supplies_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
     from .org import bp as org_bp
@@ -77,10 +76,15 @@ def _register_blueprints(app: Flask) -> None:
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
+    from .tracking import bp as tracking_bp
+    from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, supplies_bp,
-                      public_bp, sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp):
+    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
+                      quality_bp, tracking_bp):
         app.register_blueprint(blueprint)
+    from . import ledgers
+    ledgers.register_blueprints(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

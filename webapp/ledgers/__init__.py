@@ -5,3 +5,11 @@ its `records.py`) and from the office (the office forms send the same records th
 engine: `common.submit`), each is read through the scoping helpers, and each exports the sheet
 it is filed as.
 """
+
+
+def register_blueprints(app) -> None:
+    """Each ledger's office screens."""
+    from .supplies.routes import bp as supplies_bp
+
+    for blueprint in (supplies_bp,):
+        app.register_blueprint(blueprint)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import database
+from . import database, security
 from .config import BASE_DIR, INSTANCE_DIR, Config
 from .errors import register_error_handlers
 from flask_babel import refresh as refresh_locale
@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     register_error_handlers(app)
+    security.init_app(app)
     _register_template_helpers(app)
     from .cli import register_cli
     register_cli(app)
@@ -28,6 +29,7 @@ def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
+    from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .notices import models as _notices  # noqa: F401
     from .quality import models as _quality  # noqa: F401
@@ -40,6 +42,7 @@ def _register_record_kinds() -> None:
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
     from .notices import operations as _notice_items, records as _notices  # noqa: F401
+    from .ledgers.supplies import records as _supplies  # noqa: F401
     from .org import reference as _org  # noqa: F401
     from .tracking import records as _tracking  # noqa: F401
 
@@ -70,16 +73,21 @@ def _register_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
-    from .org.routes import bp as org_bp
+    from .org import bp as org_bp
+    from .org import account_views, people_views, staff_views, unit_views  # noqa: F401  (they fill org's bp)
     from .org.settings import bp as settings_bp
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
+    from .tracking import bp as tracking_bp
+    from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
                       sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
-                      quality_bp, notices_bp):
+                      quality_bp, tracking_bp, notices_bp):
         app.register_blueprint(blueprint)
+    from . import ledgers
+    ledgers.register_blueprints(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -50,6 +50,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    # The number of reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto
+    # give the client's address and scheme; 0 ignores those headers (nobody can forge an address).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))  # sent only over HTTPS
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest upload (a spreadsheet of 200,000 rows fits)
     SYNC_MAX_RECORDS = int(os.environ.get("SYNC_MAX_RECORDS", "500"))
     PAGE_SIZE = 50

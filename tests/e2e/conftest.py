@@ -102,6 +102,9 @@ class Phone:
         self.context.set_default_timeout(20000)
         page = self.context.pages[0] if self.context.pages else self.context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # Chromium reports what the Content-Security-Policy refused on the console: any is a bug.
+        page.on("console", lambda message: self.errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
         return page
 
     def close(self) -> None:
@@ -158,11 +161,21 @@ def log_in(page, server: Server, username: str, next_path: str = "/field/check")
     page.wait_for_url(f"**{next_path}")
 
 
+def wait_until(page, expression: str, timeout: float = 20) -> None:
+    """Until the expression (or function, maybe async) is true in the page. Not wait_for_function:
+    its polling evaluates a string in the page, which the CSP (no 'unsafe-eval') rightly refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            pytest.fail(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 def wait_until_offline_ready(page) -> None:
     """The service worker controls the page (so the shell is cached) and the class list is pulled."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     page.wait_for_selector("#people li[data-id]")
-    page.wait_for_function("document.getElementById('sync-status').dataset.synced !== ''")
+    wait_until(page, "document.getElementById('sync-status').dataset.synced !== ''")
 
 
 def pending(page) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import idb_dump, log_in, wait_until_offline_ready
+from tests.e2e.conftest import idb_dump, log_in, wait_until, wait_until_offline_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,7 @@ CACHED_CSS = "caches.match('/static/css/app.css').then((r) => r.text())"
 def test_a_deploy_that_changes_an_asset_replaces_the_old_cache_after_the_user_agrees(server, phone):
     page = phone.open()
     log_in(page, server, "homeroom_a1", next_path="/field/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     old = page.evaluate(CACHE_NAMES)
     assert len(old) == 1
 
@@ -28,8 +28,8 @@ def test_a_deploy_that_changes_an_asset_replaces_the_old_cache_after_the_user_ag
 
     with page.expect_navigation():
         banner.locator("button").click()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function(f"{CACHE_NAMES}.then((names) => names.length === 1 && names[0] !== {old[0]!r})")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_until(page, f"{CACHE_NAMES}.then((names) => names.length === 1 && names[0] !== {old[0]!r})")
     assert "deploy 2" in page.evaluate(CACHED_CSS)
     expect(page.locator("#update-banner")).to_have_count(0)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -38,9 +38,9 @@ def test_a_checkpoint_entry_logged_offline_reaches_the_database_exactly_once(ser
     shift = _book_volunteer_on_a_shift_now(server)
     page = phone.open()
     log_in(page, server, "volunteer_a", next_path="/field/duty")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     expect(page.locator("#shift")).to_have_value(f"shift:{shift}")
-    page.wait_for_function("document.getElementById('sync-status').dataset.synced !== ''")
+    wait_until(page, "document.getElementById('sync-status').dataset.synced !== ''")
 
     server.stop()
     page.reload()  # the shell from the service worker, the shift from IndexedDB

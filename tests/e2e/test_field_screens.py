@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, save, wait_until_offline_ready, wait_until_synced
+from tests.e2e.conftest import log_in, save, wait_until, wait_until_offline_ready, wait_until_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -114,7 +114,7 @@ def test_waiting_records_are_exported_to_a_file_for_the_office_upload(server, ph
 def test_the_database_is_reopened_when_the_browser_closed_it(server, phone):
     page = phone.open()
     log_in(page, server, "homeroom_a1", next_path="/field/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     # iOS closes IndexedDB connections under memory pressure: the next transaction throws InvalidStateError.
     thrown, value = page.evaluate("""async () => {
         const db = await import("/static/js/db.js");

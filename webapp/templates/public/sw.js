@@ -2,7 +2,7 @@
 // A link that the server answers 404/410 (expired, withdrawn) is removed from the cache.
 const CACHE = "{{ cache_name }}";
 const OFFLINE = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-  "<p style='font:16px system-ui;padding:16px'>" +
+  "<p>" +
   {{ _("No signal, and this page was never opened on this phone. Try again when you are online.") | e | tojson }} + "</p>";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -13,7 +13,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   const isPage = url.pathname.startsWith({{ scope | tojson }}) && !url.pathname.endsWith(".ics") && !url.pathname.endsWith(".js");
-  if (isPage || url.pathname.startsWith("/static/css/")) event.respondWith(networkFirst(request, isPage));
+  if (isPage || url.pathname.startsWith("/static/css/") || url.pathname === "/static/js/volunteer.js") event.respondWith(networkFirst(request, isPage));
 });
 
 async function networkFirst(request, isPage) {

@@ -29,6 +29,7 @@ def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
     from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .notices import models as _notices  # noqa: F401
@@ -61,6 +62,8 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(refresh_locale)
     from .org import access
     access.init_login(app, login_manager)
+    from .jobs import worker
+    worker.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -72,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
     from .health.routes import bp as health_bp
+    from .jobs.routes import bp as jobs_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
     from .org import bp as org_bp
@@ -83,9 +87,9 @@ def _register_blueprints(app: Flask) -> None:
     from .tracking import bp as tracking_bp
     from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
-                      quality_bp, tracking_bp, notices_bp, trends_bp):
+    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, jobs_bp, duty_bp, public_bp,
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp,
+                      trends_bp):
         app.register_blueprint(blueprint)
     from . import ledgers
     ledgers.register_blueprints(app)

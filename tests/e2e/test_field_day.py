@@ -56,6 +56,9 @@ def test_a_check_waiting_on_the_phone_counts_in_its_report(server, phone):
     page.context.set_offline(True)  # the fever is corrected with no signal: it waits in the outbox
     page.goto(f"{server.url}/field/check")
     page.wait_for_selector("#people li[data-id]")
+    expect(page.locator("#session")).to_have_value("noon")  # the morning is done: the noon check is next
+    page.select_option("#session", "morning")  # the teacher goes back to correct it
+    page.wait_for_selector("#people li[data-id] .badge:has-text('发热')")
     row = page.locator("#people li[data-id]").nth(2)
     row.locator("button.person").click()
     page.fill(f"#temp-{row.get_attribute('data-id')}", "36.8")

@@ -16,7 +16,7 @@ export function cueTabBar(document_ = document) {
     nav.scrollLeft = current.offsetLeft - nav.clientWidth / 3;
   }
   more.addEventListener("click", () => {
-    nav.scrollBy({ left: nav.clientWidth * 0.7, behavior: "smooth" });
+    nav.scrollBy({ left: nav.clientWidth * 0.7 });
   });
   nav.addEventListener("scroll", update, { passive: true });
   window.addEventListener("resize", update);

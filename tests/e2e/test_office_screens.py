@@ -23,7 +23,7 @@ def test_the_tab_bar_shows_a_cue_while_tabs_are_hidden_and_keeps_the_current_tab
     expect(more).to_be_visible()
     last = ".mainnav a:last-child"
     assert not _in_view(page, last)
-    for _ in range(6):
+    for _ in range(20):
         if not more.is_visible():
             break
         before = page.evaluate("document.querySelector('.mainnav').scrollLeft")
@@ -31,5 +31,13 @@ def test_the_tab_bar_shows_a_cue_while_tabs_are_hidden_and_keeps_the_current_tab
         wait_until(page, f"document.querySelector('.mainnav').scrollLeft > {before}")
     wait_until(page, "document.querySelector('.nav-more').hidden")
     assert _in_view(page, last)
-    page.goto(server.url + page.get_attribute(last, "href"))
+    page.goto(server.url + "/sync/upload")  # a tab far to the right
     assert _in_view(page, ".mainnav a[aria-current='page']")
+
+
+def test_a_field_screen_not_for_the_role_says_so(server, phone):
+    """A volunteer opening /field/report (issue 7.17) is told it is not her work, and offered no form."""
+    page = phone.open()
+    log_in(page, server, "volunteer_a", next_path="/field/report")
+    expect(page.locator("#not-for-role")).to_be_visible()
+    assert page.locator("main form:visible").count() == 0

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
+from ..fields import WorkingDay
+
 
 class DayForm(FlaskForm):
     """The day a report page shows (a GET form: bookmarkable, no CSRF token needed)."""
@@ -11,4 +13,4 @@ class DayForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date = DateField(_l("Day"), validators=[Optional()])
+    date = DateField(_l("Day"), validators=[Optional(), WorkingDay()])

@@ -29,6 +29,7 @@ def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
+    from .ledgers.disinfection import models as _disinfection  # noqa: F401
     from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .quality import models as _quality  # noqa: F401
@@ -40,6 +41,7 @@ def _register_record_kinds() -> None:
     """Each area declares its field record kinds and reference data; the sync engine knows none."""
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
+    from .ledgers.disinfection import records as _disinfection  # noqa: F401
     from .ledgers.supplies import records as _supplies  # noqa: F401
     from .org import reference as _org  # noqa: F401
     from .tracking import records as _tracking  # noqa: F401

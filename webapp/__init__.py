@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
+    from .audit import models as _audit  # noqa: F401
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
@@ -62,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accountability.routes import bp as accountability_bp
     from .quality.routes import bp as quality_bp
+    from .audit.routes import bp as audit_bp
     from .dashboard.routes import bp as dashboard_bp
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
@@ -74,7 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
+    for blueprint in (auth_bp, audit_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
                       sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
                       quality_bp):
         app.register_blueprint(blueprint)

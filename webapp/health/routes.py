@@ -14,7 +14,7 @@ from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
 from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
-from .. import spreadsheets
+from .. import audit, spreadsheets
 from . import export, operations
 from .forms import DayForm
 from .labels import labels
@@ -61,6 +61,7 @@ def unit_report(unit_id: int):
     if unit.kind not in REPORT_KINDS:
         return redirect(url_for("health.completeness", unit_id=unit.id, date=request.args.get("date")))
     day, form = _chosen_day()
+    audit.viewed("view_health", unit=unit, detail=f"report {day.isoformat()}")
     settings = current_settings()
     return render_template("health/report.html", form=form, report=operations.unit_day(unit, day),
                            label=unit_label(unit), settings=settings,
@@ -83,6 +84,7 @@ def staff_person(staff_id: int):
 
 def _history(person, column, unit: Unit):
     """The history page of a student or a staff member (`column` is HealthCheck's link to them)."""
+    audit.viewed("view_health", subject=person)
     lines = operations.history(scope_clause(HealthCheck), column, person.id)
     return render_template("health/history.html", name=person.name, unit=unit, label=unit_label(unit), lines=lines)
 
@@ -110,4 +112,4 @@ def ledger():
     area, (day, form) = _area(), _chosen_day()
     if form.date.errors:  # the completeness page shows the date's error next to the field
         return redirect(url_for("health.completeness", unit_id=area.id, date=request.args.get("date")))
-    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day))
+    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day), about=area)

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
+from .. import audit
 from ..errors import RuleError
 from ..extensions import db
 from . import importer
@@ -76,6 +77,8 @@ def confirm(token: str):
     try:
         plan = importer.plan_import(upload.kind, upload.filename, upload.data, current_user)
         result = importer.apply_plan(plan) if plan.ok else None
+        if result is not None:
+            audit.record("import", unit=current_user.scope, detail=f"{upload.kind}: {upload.filename}"[:300])
         db.session.commit()
     except RuleError as error:
         form.file.errors = [error.message]
@@ -107,6 +110,7 @@ def accounts(token: str):
         return redirect(url_for("imports.upload"))
     importer.discard_upload(token)
     name = f"accounts-{date.today().isoformat()}.xlsx"
+    audit.viewed("export", unit=current_user.scope, detail=name)
     return _no_store(send_file(io.BytesIO(kept.data), mimetype=importer.XLSX_TYPE, as_attachment=True,
                                download_name=name))
 

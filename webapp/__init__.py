@@ -30,6 +30,7 @@ def _import_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
+    from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .quality import models as _quality  # noqa: F401
     from .sync import models as _sync  # noqa: F401
@@ -40,6 +41,7 @@ def _register_record_kinds() -> None:
     """Each area declares its field record kinds and reference data; the sync engine knows none."""
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
+    from .ledgers.supplies import records as _supplies  # noqa: F401
     from .org import reference as _org  # noqa: F401
     from .tracking import records as _tracking  # noqa: F401
 
@@ -70,16 +72,21 @@ def _register_blueprints(app: Flask) -> None:
     from .health.routes import bp as health_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
-    from .org.routes import bp as org_bp
+    from .org import bp as org_bp
+    from .org import account_views, people_views, staff_views, unit_views  # noqa: F401  (they fill org's bp)
     from .org.settings import bp as settings_bp
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp
     from .sync.upload import bp as sync_upload_bp
+    from .tracking import bp as tracking_bp
+    from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
     for blueprint in (auth_bp, audit_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
                       sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
-                      quality_bp):
+                      quality_bp, tracking_bp):
         app.register_blueprint(blueprint)
+    from . import ledgers
+    ledgers.register_blueprints(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

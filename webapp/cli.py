@@ -119,3 +119,6 @@ DEMO_SEEDERS.append(_health_demo)
 from .duty.demo import seed_demo as _duty_demo  # noqa: E402  (checkpoints, rosters and entries)
 
 DEMO_SEEDERS.append(_duty_demo)
+from .ledgers.supplies.demo import seed_demo as _supplies_demo  # noqa: E402  (a month of supplies)
+
+DEMO_SEEDERS.append(_supplies_demo)

@@ -1,11 +1,12 @@
 """The office screens: a unit's daily report, a person's history, completeness and the ledger."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from webapp.extensions import db
+from webapp.org.models import Gender, Student, UnitKind
 
 from ..sheets import data_rows, formula_cells, header
 from .helpers import DAY, at, check, push, push_one, record, report, staff_check
@@ -104,29 +105,63 @@ def test_the_ledger_opens_in_a_spreadsheet_with_one_row_per_person_and_session(c
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     rows = data_rows(response.data)
-    assert header(response.data) == ("Date", "Session", "Township", "School", "Class", "Name", "At school", "Absence reason",
-                       "Temperature (°C)", "Symptoms", "Note", "Recorded by", "Recorded at")
-    assert len(rows) == 7  # six students and one staff member
+    assert header(response.data) == ("Date", "Session", "Township", "School", "Class", "Group", "Name", "Checked",
+                                     "At school", "Absence reason", "Temperature (°C)", "Symptoms", "Note",
+                                     "Recorded by", "Recorded at")
     first = rows[0]
-    assert first[:6] == (datetime(2026, 3, 2), "Morning check", "东镇", "东镇一小", "一(1)班", checked_day.students_a1_1[0].name)
-    assert (first[6], first[8], first[10], first[11], first[12]) == ("Yes", 38.4, "sent home", "homeroom_a1",
-                                                                     datetime(2026, 3, 2, 7, 40))
-    absent = next(row for row in rows if row[5] == checked_day.students_a1_2[0].name)
-    assert (absent[6], absent[7], absent[9]) == ("No", "Illness", "Cough")
-    staff = rows[-1]
-    assert (staff[4], staff[5]) == (None, checked_day.teacher_a1_1.name)
+    assert first[:8] == (datetime(2026, 3, 2), "Morning check", "东镇", "东镇一小", "一(1)班", "Student",
+                         checked_day.students_a1_1[0].name, "Yes")
+    assert (first[8], first[10], first[12], first[13], first[14]) == ("Yes", 38.4, "sent home", "homeroom_a1",
+                                                                      datetime(2026, 3, 2, 7, 40))
+    absent = next(row for row in rows if row[6] == checked_day.students_a1_2[0].name)
+    assert (absent[8], absent[9], absent[11]) == ("No", "Illness", "Cough")
+    staff = next(row for row in rows if row[6] == checked_day.teacher_a1_1.name)
+    assert (staff[4], staff[5], staff[7], staff[10]) == (None, "Staff", "Yes", 36.7)
+
+
+def test_the_ledger_shows_who_was_not_checked_students_first_then_staff(checked_day, as_user):
+    """Every active person on the roll and every session: a missed check is a row (未检), not a gap."""
+    client = as_user("school_a1")
+    client.set_cookie("lang", "en")
+    rows = data_rows(client.get(f"/reports/ledger.xlsx?date={DAY}").data)
+    people = checked_day.students_a1_1 + checked_day.students_a1_2
+    assert len([row for row in rows if row[5] == "Student"]) == 2 * len(people)
+    noon = [row for row in rows if row[5] == "Student" and row[1] == "Noon check"]
+    assert {row[7] for row in noon} == {"Not checked"} and all(row[8] is None for row in noon)
+    missed_morning = {row[6] for row in rows if row[1] == "Morning check" and row[7] == "Not checked"}
+    assert {s.name for s in checked_day.students_a1_2[1:]} <= missed_morning
+    assert checked_day.teacher_a1_2.name in missed_morning
+    groups = [row[5] for row in rows]
+    assert groups == sorted(groups, key=lambda group: group != "Student")  # students, then staff
+
+
+def test_the_ledger_follows_the_schools_order_of_grades_and_classes(county, as_user):
+    """一(2)班 before 一(10)班, 二年级 before 三年级: never by code point."""
+    from webapp.org import operations as org
+    school = county.school_a1
+    third, second = org.create_unit(UnitKind.grade, "三年级", school), org.create_unit(UnitKind.grade, "二年级", school)
+    grade_one = county.class_a1_1.parent
+    tenth = org.create_unit(UnitKind.klass, "一(10)班", grade_one)
+    for klass in (org.create_unit(UnitKind.klass, "三(1)班", third), org.create_unit(UnitKind.klass, "二(1)班", second),
+                  tenth):
+        db.session.add(Student(klass=klass, student_no=f"N{klass.id}", name=f"生{klass.id}", gender=Gender.male,
+                               birth_date=date(2016, 1, 1)))
+    db.session.commit()
+    rows = data_rows(as_user("school_a1").get(f"/reports/ledger.xlsx?date={DAY}").data)
+    classes = list(dict.fromkeys(row[4] for row in rows if row[4]))
+    assert classes == ["一(1)班", "一(2)班", "一(10)班", "二(1)班", "三(1)班"]
 
 
 def test_the_ledger_of_a_teacher_holds_only_her_class(checked_day, as_user):
     client = as_user("homeroom_a1")
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")
-    assert {row[5] for row in data_rows(response.data)} == {s.name for s in checked_day.students_a1_1}
+    assert {row[6] for row in data_rows(response.data)} == {s.name for s in checked_day.students_a1_1}
 
 
 def test_the_ledger_speaks_chinese_by_default(checked_day, as_user):
     client = as_user("school_a1")
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")
-    assert header(response.data)[:2] == ("日期", "时段") and len(data_rows(response.data)) == 7
+    assert header(response.data)[:2] == ("日期", "时段") and data_rows(response.data)[0][5] == "学生"
 
 
 def test_text_typed_on_a_phone_never_becomes_a_formula_in_the_ledger(checked_day, as_user):
@@ -141,8 +176,8 @@ def test_text_typed_on_a_phone_never_becomes_a_formula_in_the_ledger(checked_day
     data = as_user("school_a1").get(f"/reports/ledger.xlsx?date={DAY}").data
     assert formula_cells(data) == []
     rows = data_rows(data)
-    assert set(planted) <= {row[10] for row in rows}
-    assert "=1+1" in {row[5] for row in rows} and "@cmd" in {row[11] for row in rows}
+    assert set(planted) <= {row[12] for row in rows}
+    assert "=1+1" in {row[6] for row in rows} and "@cmd" in {row[13] for row in rows}
 
 
 def test_a_large_area_lists_schools_not_every_class(checked_day, as_user, monkeypatch):

@@ -69,13 +69,15 @@ def test_a_login_lasts_as_long_as_the_county_says(county, auth):
 def test_the_phones_get_the_settings_as_reference_data(county):
     user = county.users.homeroom_a1
     assert settings_items(user, None) == [Settings().as_item()] == [
-        {"id": 1, "fever_threshold": 37.3, "report_cutoff": "10:00", "field_session_days": 30}]
+        {"id": 1, "fever_threshold": 37.3, "report_cutoff": "10:00", "field_session_days": 30,
+         "time_zone": "Asia/Shanghai"}]
     assert settings_items(user, utcnow()) == []  # nothing changed since the last pull
     before = utcnow() - timedelta(seconds=1)
     update_settings(county.county, 37.6, time(9, 15), 20, county.users.county)
     db.session.commit()
     assert settings_items(user, before) == [
-        {"id": 1, "fever_threshold": 37.6, "report_cutoff": "09:15", "field_session_days": 20}]
+        {"id": 1, "fever_threshold": 37.6, "report_cutoff": "09:15", "field_session_days": 20,
+         "time_zone": "Asia/Shanghai"}]
 
 
 def test_the_pull_carries_the_settings(county, as_user):

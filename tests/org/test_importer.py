@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tracemalloc
 from datetime import date
 
 import openpyxl
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from webapp.errors import RuleError
 from webapp.extensions import db
 from webapp.org import importer
+from webapp.org.importer import reading
 from webapp.org.models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
 from webapp.org.validators import id_check_digit, valid_id_number, valid_mobile
 
@@ -390,6 +392,60 @@ def test_ten_thousand_students_are_stored_once(ctx):
     importer.apply_plan(again)
     db.session.commit()
     assert count(Student) == before + 10_000
+
+
+def far_right_workbook(rows: int) -> bytes:
+    """The probe's file: a student per row and a 1 in column XFD (the last of 16,384) on every row."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(STUDENT_HEADERS)
+    for i in range(rows):
+        sheet.append([f"W{i}", "张三", "男", "2016-05-01", "", "东镇一小", "一年级", "一(1)班"])
+        sheet.cell(i + 2, 16_384, 1)
+    return xlsx_bytes(book)
+
+
+def xlsx_bytes(book) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_cell_in_the_last_column_does_not_make_every_row_16384_cells_wide(ctx):
+    data = far_right_workbook(2000)
+    assert len(data) < 100_000
+    tracemalloc.start()
+    try:
+        sheet = importer.read_sheet("students", "far.xlsx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(sheet.rows) == 2000 and sheet.rows[0][1]["student_no"] == "W0"
+    assert peak < 20 * 1024 * 1024  # it was 2,000 × 16,384 cells (over 250 MB) before the columns were limited
+
+
+def test_a_header_beyond_the_columns_read_is_not_seen(ctx):
+    book = openpyxl.Workbook()
+    book.active.append(STUDENT_HEADERS + [None] * importer.MAX_COLUMNS + ["备注"])
+    book.active.append([row for row in student("N1").values()] + [None] * importer.MAX_COLUMNS + ["x"])
+    sheet = importer.read_sheet("students", "wide.xlsx", xlsx_bytes(book))
+    assert len(sheet.headers) == len(STUDENT_HEADERS) and sheet.ignored == []
+
+
+def test_rows_are_counted_while_reading_and_a_long_file_is_refused(ctx, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
+    message = refused(ctx.users.county, "long.csv", csv_bytes([student(f"L{i}") for i in range(6)], STUDENT_HEADERS))
+    assert "超过 5 行" in message
+    assert importer.plan_import("students", "ok.csv", csv_bytes([student(f"L{i}") for i in range(5)],
+                                                                STUDENT_HEADERS), ctx.users.county).ok
+
+
+def test_a_workbook_claiming_rows_past_excels_last_is_refused(ctx, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 100)  # Excel's 1,048,576, made small for a quick file
+    book = openpyxl.Workbook()
+    book.active.append(STUDENT_HEADERS)
+    book.active.cell(150, 1, "far down")
+    assert "超过" in refused(ctx.users.county, "deep.xlsx", xlsx_bytes(book))
 
 
 def test_validators():

@@ -11,6 +11,7 @@ from ..health.models import CheckSession
 from ..health.operations import (ReportStatus, checked_per_unit, expected_students, report_status,
                                  units_of_kind)
 from ..org.models import Staff, Student, Unit, UnitKind, utcnow
+from ..org.ordering import unit_key
 from ..org.scoping import subtree_ids
 from ..org.settings import county_id_of, cutoff_moment, settings_for
 
@@ -41,7 +42,7 @@ def overview(scope: Unit) -> dict:
         per_unit = _active_per_unit(model, column, scope)
         totals[key] = (sum(per_unit.values()), _per_child(per_unit, child_of))
     children = [UnitSummary(child, totals["students"][1].get(child.id, 0), totals["staff"][1].get(child.id, 0))
-                for child in scope.children]
+                for child in sorted(scope.children, key=lambda unit: (unit_key(unit.name), unit.id))]
     return {"scope": scope, "students": totals["students"][0], "staff": totals["staff"][0], "children": children}
 
 
@@ -63,6 +64,7 @@ class ClassLine:
     morning: int
     noon: int
     report: ReportStatus | None
+    order: tuple = ()  # the school's order: grade, then class (webapp/org/ordering.py)
 
     @property
     def missing(self) -> bool:
@@ -116,10 +118,10 @@ class Completeness:
 
 def _units_by_kind(scope: Unit) -> dict[UnitKind, list[tuple]]:
     """(id, name, path) of the townships, schools and classes in the scope, and of the units above it."""
-    kinds = (UnitKind.township, UnitKind.school, UnitKind.klass)
+    kinds = (UnitKind.township, UnitKind.school, UnitKind.grade, UnitKind.klass)
     query = (select(Unit.id, Unit.name, Unit.path, Unit.kind)
              .where(Unit.kind.in_(kinds), (Unit.path.startswith(scope.path, autoescape=True))
-                    | Unit.id.in_(scope.ancestor_ids)).order_by(Unit.name, Unit.id))
+                    | Unit.id.in_(scope.ancestor_ids)).order_by(Unit.id))
     found: dict[UnitKind, list[tuple]] = {kind: [] for kind in kinds}
     for unit_id, name, path, kind in db.session.execute(query):
         found[kind].append((unit_id, name, [int(p) for p in path.strip("/").split("/")]))
@@ -138,13 +140,15 @@ def completeness(scope: Unit, day: date, now: datetime | None = None) -> Complet
     expected, checked = expected_students(class_ids), checked_per_unit(class_ids, day)
     reports = report_status(units_of_kind(scope, UnitKind.klass, UnitKind.school), day)
     townships = {unit_id: name for unit_id, name, _path in units[UnitKind.township]}
+    grades = {unit_id: name for unit_id, name, _path in units[UnitKind.grade]}
     schools = {unit_id: SchoolGroup(unit_id, name, townships.get(path[1], ""), report=reports.get(unit_id))
                for unit_id, name, path in units[UnitKind.school]}
     inside = {unit_id for unit_id, _name, path in units[UnitKind.school] if scope.id in path}
     for unit_id, name, path in units[UnitKind.klass]:
         schools[path[2]].classes.append(ClassLine(
             unit_id, name, expected.get(unit_id, 0), checked.get((unit_id, CheckSession.morning), 0),
-            checked.get((unit_id, CheckSession.noon), 0), reports.get(unit_id)))
+            checked.get((unit_id, CheckSession.noon), 0), reports.get(unit_id),
+            (unit_key(grades.get(path[3], "")) if len(path) > 4 else (), unit_key(name), unit_id)))
     # A teacher's scope is one class: its school is shown for that class only, never as a whole.
     for school in schools.values():
         school.whole = school.id in inside
@@ -154,8 +158,8 @@ def completeness(scope: Unit, day: date, now: datetime | None = None) -> Complet
 def _sorted(scope: Unit, day: date, now: datetime | None, schools: list[SchoolGroup]) -> Completeness:
     """Missing first: schools with the most missing classes, and in each school the missing classes."""
     for school in schools:
-        school.classes.sort(key=lambda line: (not line.missing, line.name))
-    schools.sort(key=lambda school: (-school.missing, school.township, school.name))
+        school.classes.sort(key=lambda line: (not line.missing, line.order))
+    schools.sort(key=lambda school: (-school.missing, unit_key(school.township), unit_key(school.name), school.id))
     settings = settings_for(county_id_of(scope))
     past = (now or utcnow()) > cutoff_moment(day, settings)
     return Completeness(scope, day, settings.report_cutoff, past, schools)

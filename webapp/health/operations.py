@@ -10,15 +10,15 @@ The unit passed in has already been checked against the user's scope by the call
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select, text
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
+from ..org.ordering import path_key
 from ..org.scoping import subtree_ids
 from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck
 
@@ -205,49 +205,7 @@ def history(scope_filter, person_column, person_id: int, limit: int = 200) -> li
     return lines
 
 
-# ---- the day's ledger ----------------------------------------------------------------------
-
-@dataclass
-class LedgerRow:
-    day: date
-    session: CheckSession
-    unit_path: str
-    name: str
-    present: bool
-    absence_reason: AbsenceReason | None
-    temperature: float | None
-    symptoms: list
-    note: str | None
-    by: str
-    recorded_at: datetime
-    is_staff: bool
-
-
-def ledger(root: Unit, day: date) -> Iterator[LedgerRow]:
-    """The current checks of the day under `root`, students then staff, in the order of the hierarchy.
-
-    Streams (yield_per) so that a county's 400,000 rows never sit in memory as objects at once.
-    """
-    units = subtree_ids(root)
-    _plan_for_every_row()
-    for person, model in (("student", Student), ("staff", Staff)):
-        c = _ranked(units, day, person).c
-        query = (select(c.date, c.session, Unit.path, model.name, c.present, c.absence_reason, c.temperature,
-                        c.symptoms, c.note, User.display_name, c.recorded_at)
-                 .join(model, model.id == getattr(c, _person_column(person).key))
-                 .join(Unit, Unit.id == c.unit_id).join(User, User.id == c.user_id)
-                 .where(c.rank == 1).order_by(Unit.path, c.session, model.name, model.id))
-        for row in db.session.execute(query.execution_options(yield_per=2000)):
-            yield LedgerRow(*row, is_staff=person == "staff")
-
-
-def _plan_for_every_row() -> None:
-    """A streamed query runs through a server-side cursor, for which PostgreSQL plans to fetch only
-    10 % of the rows; the ledger reads them all, and the first-rows plan took 210 s instead of 3 s
-    for a county (bench/README.md). SET LOCAL ends with the request's transaction."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-
+# ---- names of units ----------------------------------------------------------------------
 
 def unit_names(root: Unit) -> dict[int, str]:
     """Names of the units under `root` and above it (to spell out a row's township / school / class)."""
@@ -309,7 +267,9 @@ def _class_day(klass: Unit, counts: dict, mine: list[OnRoll], reports: dict) -> 
 def unit_day(unit: Unit, day: date) -> UnitDay:
     """The daily report of a class, grade or school: about eight queries, whatever its size."""
     class_ids = units_of_kind(unit, UnitKind.klass)
-    classes = list(db.session.scalars(select(Unit).where(Unit.id.in_(class_ids)).order_by(Unit.parent_id, Unit.name)))
+    below = list(db.session.scalars(select(Unit).where(Unit.id.in_(subtree_ids(unit)))))
+    names = {u.id: u.name for u in below}  # the names above `unit` are the same for every class
+    classes = sorted((u for u in below if u.kind is UnitKind.klass), key=lambda k: (path_key(k.path, names), k.id))
     counts, people = check_counts(class_ids, day), roster(class_ids, day)
     reports = report_status(units_of_kind(unit, UnitKind.klass, UnitKind.school), day)
     staff = None

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from ..errors import OutOfScope, RuleError
 from ..org.models import Staff, Student, Unit, UnitKind
 from ..org.scoping import scoped_by_id
-from ..org.settings import current_settings, cutoff_moment, local_day_of
+from ..org.settings import current_settings, local_day_of
 from ..sync.registry import Field, Item, RecordKind, per_item, register
+from .figures import day_figures, is_late
 from .models import SYMPTOMS, AbsenceReason, CheckSession, DailyReport, HealthCheck
 
 MAX_BACKFILL_DAYS = 7  # a check or report may be entered this many days after its day, no more
@@ -147,10 +148,29 @@ def prepare_staff_checks(batch, items: list[Item]) -> list:
     return per_item(items, row)
 
 
+def _abnormal_on_server(items: list[Item], units: dict) -> dict[tuple[int, str], int]:
+    """(unit id, day) -> the people the server holds as abnormal, for the zero reports among `items`:
+    a few queries per day named, whatever the number of reports."""
+    wanted: dict[str, set[int]] = {}
+    for item in items:
+        if item.data["zero_report"] and item.data["unit_id"] in units:
+            wanted.setdefault(item.data["date"], set()).add(item.data["unit_id"])
+    found = {}
+    for day, ids in wanted.items():
+        try:
+            figures = day_figures([units[i] for i in ids], date.fromisoformat(day))
+        except ValueError:
+            continue  # a bad date: _day_of names it
+        found.update({(unit_id, day): numbers.abnormal for unit_id, numbers in figures.items()})
+    return found
+
+
 def prepare_daily_reports(batch, items: list[Item]) -> list:
-    """Classes' and schools' daily reports; one after the county's cut-off (by its effective time) is late."""
-    units = scoped_by_id(Unit, {i.data["unit_id"] for i in items}, batch.user, columns=(Unit.kind,))
+    """Classes' and schools' daily reports; one after the county's cut-off (by its effective time) is late.
+    A zero report is refused while the server holds abnormal checks of its unit and day."""
+    units = scoped_by_id(Unit, {i.data["unit_id"] for i in items}, batch.user, columns=(Unit.kind, Unit.path))
     settings = current_settings(batch.user)
+    abnormal = _abnormal_on_server(items, units)
 
     def row(item: Item) -> dict:
         data, unit = item.data, units.get(item.data["unit_id"])
@@ -159,11 +179,15 @@ def prepare_daily_reports(batch, items: list[Item]) -> list:
         if unit.kind not in (UnitKind.klass, UnitKind.school):
             raise RuleError(_l("A daily report is made for a class or a school."), "unit_id")
         day = _day_of(item, data["date"])
+        if data["zero_report"] and abnormal.get((unit.id, data["date"])):
+            raise RuleError(_l("No zero report: the server holds %(n)s abnormal people of this unit for this day "
+                               "(fever, symptoms or absent for illness). File a daily report that counts them.",
+                               n=abnormal[(unit.id, data["date"])]), "zero_report")
         return {DailyReport: {
             "record_id": item.id, "unit_id": unit.id, "date": day, "zero_report": data["zero_report"],
             "expected": data["expected"], "checked": data["checked"], "absent": data["absent"],
             "abnormal": data["abnormal"], "note": (data["note"] or "").strip() or None,
-            "late": item.effective_at > cutoff_moment(day, settings), **batch.stamp(item),
+            "late": is_late(item.effective_at, day, settings), **batch.stamp(item),
             "effective_at": item.effective_at}}
     return per_item(items, row)
 
@@ -194,3 +218,5 @@ DAILY_REPORT = register(RecordKind(
             _count("expected"), _count("checked"), _count("absent"), _count("abnormal"),
             Field("note", "string", required=False, nullable=True, max_length=500)),
     check=report_rules, prepare=prepare_daily_reports))
+
+from . import reference as _reference  # noqa: E402,F401  (today's checks and reports the phones pull)

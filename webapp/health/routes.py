@@ -16,6 +16,7 @@ from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
 from .. import audit, spreadsheets
 from . import export, operations
+from .figures import day_figures
 from .forms import DayForm
 from .labels import labels
 from .models import HealthCheck
@@ -62,8 +63,10 @@ def unit_report(unit_id: int):
         return redirect(url_for("health.completeness", unit_id=unit.id, date=request.args.get("date")))
     day, form = _chosen_day()
     audit.viewed("view_health", unit=unit, detail=f"report {day.isoformat()}")
-    settings = current_settings()
-    return render_template("health/report.html", form=form, report=operations.unit_day(unit, day),
+    settings, report = current_settings(), operations.unit_day(unit, day)
+    filed = [unit] if report.report else []
+    figures = day_figures(filed + [line.unit for line in report.classes if line.report], day)
+    return render_template("health/report.html", form=form, report=report, figures=figures,
                            label=unit_label(unit), settings=settings,
                            overdue=utcnow() > cutoff_moment(day, settings))
 

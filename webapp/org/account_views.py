@@ -13,12 +13,12 @@ from flask_login import current_user
 from .. import audit
 from ..errors import RuleError
 from ..extensions import db
-from . import operations, queries
+from . import bp, operations, queries
 from .access import admin_only
 from .forms import AccountForm, AccountScopeForm, SearchForm, options, row_id
 from .labels import role_label
 from .models import GRANTABLE_ROLES, ROLE_SCOPE_KINDS, Staff, User
-from .routes import ID, bp, me, page_of, refuse, unit_from
+from .routes import ID, me, page_of, refuse, unit_from
 from .scoping import get_scoped
 
 

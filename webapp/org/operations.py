@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import OutOfScope, RuleError
 from ..extensions import db
+from .ordering import in_school_order
 from .models import (
     CHILD_KINDS,
     ADMIN_LEVEL,
@@ -79,8 +80,8 @@ def _move_subtree(unit: Unit, parent: Unit) -> None:
 
 
 def units_of_kind(root: Unit, kind: UnitKind) -> list[Unit]:
-    query = select(Unit).where(Unit.kind == kind, Unit.path.startswith(root.path)).order_by(Unit.path)
-    return list(db.session.scalars(query))
+    query = select(Unit).where(Unit.kind == kind, Unit.path.startswith(root.path))
+    return in_school_order(list(db.session.scalars(query)))
 
 
 def unit_label(unit: Unit) -> str:

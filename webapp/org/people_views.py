@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import operations, queries
+from . import bp, operations, queries
 from .access import people_editors, people_readers
 from .forms import SearchForm, StudentForm, options
 from .models import ADMIN_ROLES, Role, Student, Unit, UnitKind
-from .routes import ID, MemberEditor, bp, page_of, search_arg
+from .routes import ID, MemberEditor, page_of, search_arg
 from .scoping import get_scoped
 
 EDITOR_ROLES = (*ADMIN_ROLES, Role.homeroom_teacher)

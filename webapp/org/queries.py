@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..extensions import db
 from .models import Staff, Student, Unit, UnitChange, UnitKind, User
 from .operations import responsibilities_of
+from .ordering import unit_key
 from .scoping import in_scope, scoped, subtree_ids
 
 PICKER_LIMIT = 30  # matches offered in a picker: a longer list means "type more of the name"
@@ -105,7 +106,7 @@ def drill_down_choices(user, selected: Unit | None, skip=(UnitKind.village,)) ->
     query = scoped(Unit, user).where(or_(Unit.id.in_(chain), Unit.parent_id == selected.id))
     units = [u for u in db.session.scalars(query) if u.id in chain or u.kind not in skip]
     top = len(root.ancestor_ids)
-    units.sort(key=lambda u: (u.id not in chain, len(u.ancestor_ids), KIND_ORDER[u.kind], u.name))
+    units.sort(key=lambda u: (u.id not in chain, len(u.ancestor_ids), KIND_ORDER[u.kind], unit_key(u.name), u.id))
     return [(u.id, "\u3000" * (len(u.ancestor_ids) - top) + u.name) for u in units]
 
 
@@ -157,7 +158,7 @@ def unit_tree(root: Unit, depth: int = 2) -> TreeNode:
     _add_counts(nodes, paths, _active_per_unit(Student, root), "students")
     _add_counts(nodes, paths, _active_per_unit(Staff, root), "staff")
     top = root.path.count("/")
-    for row in sorted(rows, key=lambda r: (KIND_ORDER[r.kind], r.name)):
+    for row in sorted(rows, key=lambda r: (KIND_ORDER[r.kind], unit_key(r.name), r.id)):
         if row.id != root.id and row.path.count("/") - top <= depth:
             nodes[row.parent_id].children.append(nodes[row.id])
     return nodes[root.id]

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from ..extensions import db
 from ..sync.reference import register_collection
 from .models import Staff, Student, Unit, UnitChange, UnitKind, User
+from .ordering import path_key
 from .scoping import scoped
 
 # Class checks are done from a school down. A township's or the county's phone gets no roll:
@@ -34,8 +35,10 @@ def classes(user: User, since: datetime | None) -> list[dict]:
     if since is not None:
         changed = select(UnitChange.unit_id).where(UnitChange.changed_at >= since)
         query = query.where(or_(Unit.created_at >= since, Unit.id.in_(changed)))
-    units = list(db.session.scalars(query.order_by(Unit.path)))
+    units = list(db.session.scalars(query))
     ancestors = _ancestors(units)
+    names = {unit_id: name for unit_id, (name, _kind) in ancestors.items()} | {u.id: u.name for u in units}
+    units.sort(key=lambda unit: (path_key(unit.path, names), unit.id))
     return [_class_item(unit, ancestors) for unit in units]
 
 

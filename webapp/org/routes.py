@@ -1,7 +1,7 @@
-"""Office screens of the hierarchy, people, responsibility chains and accounts: the `org` blueprint.
+"""What the office screens of the `org` blueprint share.
 
 The views live by screen in unit_views, people_views, staff_views and account_views; this module
-holds the blueprint and what they share: the page of a list, a unit chosen in a select, a rule's
+holds what they share: the page of a list, a unit chosen in a select, a rule's
 message on its form field, the create and edit screens of students and staff, and the template
 filters that put enum values into words.
 """
@@ -10,20 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit
 from ..errors import RuleError
 from ..extensions import db
-from . import labels, queries
+from . import bp, labels, queries
 from .forms import MAX_ID, options
 from .models import Staff, Student, Unit
 from .scoping import in_scope
 from .validators import mask_id_number
 
-bp = Blueprint("org", __name__)
 # A row id in a URL: a number beyond the database's integer range is "not found", never a 500.
 ID = f"int(min=1, max={MAX_ID})"
 MAX_PAGE = 100_000
@@ -138,6 +137,3 @@ bp.add_app_template_filter(labels.gender_label, "gender_label")
 bp.add_app_template_filter(mask_id_number, "masked")
 bp.add_app_template_global(page_url, "page_url")
 bp.add_app_template_global(lambda unit: in_scope(unit, current_user), "in_my_area")
-
-# The views register themselves on `bp`; imported last because they import it from here.
-from . import account_views, people_views, staff_views, unit_views  # noqa: E402,F401

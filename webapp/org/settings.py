@@ -60,7 +60,9 @@ class Settings:
         """The one item of the `settings` reference collection the phones pull."""
         return {"id": 1, "fever_threshold": self.fever_threshold,
                 "report_cutoff": self.report_cutoff.strftime("%H:%M"),
-                "field_session_days": self.field_session_days}
+                "field_session_days": self.field_session_days,
+                # The cut-off is county time: the phone judges lateness by the same clock (health/figures.py).
+                "time_zone": current_app.config["BABEL_DEFAULT_TIMEZONE"]}
 
 
 # ---- reading -------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from flask_login import current_user
 from .. import audit
 from ..errors import RuleError
 from ..extensions import db
-from . import operations, queries
+from . import bp, operations, queries
 from .access import admin_only
 from .forms import ResponsibilityForm, SearchForm, StaffForm, options
 from .models import ADMIN_ROLES, Role, Staff, Unit
-from .routes import ID, MemberEditor, bp, page_of, page_url, search_arg
+from .routes import ID, MemberEditor, page_of, page_url, search_arg
 from .scoping import get_scoped, in_scope
 
 TEACHER_ROLES = (Role.homeroom_teacher, Role.teacher)

@@ -8,12 +8,12 @@ from flask_login import current_user
 
 from ..errors import OutOfScope, RuleError
 from ..extensions import db
-from . import operations, queries
+from . import bp, operations, queries
 from .access import admin_only
 from .forms import UnitChangeForm, UnitForm, options
 from .labels import kind_label
 from .models import CHILD_KINDS, Unit, UnitKind
-from .routes import ID, bp, me, refuse, search_arg
+from .routes import ID, me, refuse, search_arg
 from .scoping import get_scoped
 
 

@@ -127,6 +127,8 @@ FIELD = {
     "no_people": _l("No one to check yet. Connect once so the phone can fetch your lists."),
     # the daily report
     "due_by": _l("Due by {time}."),
+    "figures_as_of": _l("Counted from the checks the server holds (fetched {when}) and those waiting on this "
+                        "phone. Checks made on another phone count once it has synced."),
     "late": _l("It is past the cut-off ({time}). The report is still accepted and marked late."),
     "count_order": _l("Checked cannot be more than expected; absent and abnormal cannot be more than checked."),
     "zero_required": _l("Tick the zero report to confirm that nothing is abnormal."),

@@ -99,14 +99,22 @@ def fevers(unit: Unit, day: date) -> dict[tuple, date]:
                        .group_by(HealthCheck.student_id, HealthCheck.staff_id))
 
 
-def _trip_matches(unit: Unit):
+def _trip_matches(unit: Unit, *columns):
     """Trips under `unit` inside the window of a risk area of the county: a later area matches old trips."""
-    return (select(ScreeningTrip.student_id, ScreeningTrip.staff_id, ScreeningTrip.to_on)
+    columns = columns or (ScreeningTrip.student_id, ScreeningTrip.staff_id, ScreeningTrip.to_on)
+    return (select(*columns)
             .join(RiskArea, and_(RiskArea.county_id == county_id_of(unit),
                                  ScreeningTrip.place.contains(RiskArea.place),
                                  ScreeningTrip.to_on >= RiskArea.starts_on,
                                  or_(RiskArea.ends_on.is_(None), ScreeningTrip.from_on <= RiskArea.ends_on)))
             .where(ScreeningTrip.unit_id.in_(subtree_ids(unit))))
+
+
+def people_per_area(unit: Unit) -> dict[int, int]:
+    """{risk area: how many people under `unit` were there in its window} (any time, not only lately)."""
+    person = func.coalesce(ScreeningTrip.student_id, -ScreeningTrip.staff_id)
+    query = _trip_matches(unit, RiskArea.id, func.count(func.distinct(person))).group_by(RiskArea.id)
+    return dict(db.session.execute(query).all())
 
 
 def risk_trips(unit: Unit, day: date) -> dict[tuple, date]:

@@ -36,7 +36,10 @@ async function load() {
   const [people, latest] = await Promise.all([listPeople(), latestChecks()]);
   page.rows = people.map((person) => {
     const last = latest.get(person.id);
-    return { person, state: last ? { ...last.data } : normal(), last, dirty: !last, error: null };
+    const state = last ? { ...last.data } : normal();
+    const feverByTemperature = state.symptoms.includes("fever") && state.temperature !== null &&
+      state.temperature >= page.threshold;
+    return { person, state, last, dirty: !last, error: null, feverByTemperature };
   });
   render();
 }
@@ -174,7 +177,10 @@ function symptomBoxes(row) {
   const ticked = () => row.controls.symptoms.map((l) => l.firstChild).filter((b) => b.checked).map((b) => b.value);
   return known.map((symptom) => h("label", { class: "check", for: `sym-${row.person.id}-${symptom}` },
     h("input", { type: "checkbox", id: `sym-${row.person.id}-${symptom}`, value: symptom,
-      checked: row.state.symptoms.includes(symptom), onchange: () => change(row, { symptoms: ticked() }) }),
+      checked: row.state.symptoms.includes(symptom), onchange: () => {
+        if (symptom === "fever") row.feverByTemperature = false;  // the teacher's own word now
+        change(row, { symptoms: ticked() });
+      } }),
     word(`symptom_${symptom}`, symptom)));
 }
 
@@ -209,9 +215,23 @@ function setTemperature(row, input) {
   row.controls.tempError.textContent = row.error || "";
   input.setAttribute("aria-invalid", String(wrong));
   if (wrong) return;
-  const fever = value !== null && value >= page.threshold && !row.state.symptoms.includes("fever");
-  if (fever) row.controls.symptoms.find((l) => l.firstChild.value === "fever").firstChild.checked = true;
-  change(row, { temperature: value, symptoms: fever ? [...row.state.symptoms, "fever"] : row.state.symptoms });
+  // 发热 ticked by a temperature follows the temperature; ticked by hand, it stays.
+  const hot = value !== null && value >= page.threshold;
+  const ticked = row.state.symptoms.includes("fever");
+  let symptoms = row.state.symptoms;
+  if (hot && !ticked) {
+    symptoms = [...symptoms, "fever"];
+    row.feverByTemperature = true;
+  } else if (!hot && ticked && row.feverByTemperature) {
+    symptoms = symptoms.filter((s) => s !== "fever");
+    row.feverByTemperature = false;
+  }
+  feverBox(row).checked = symptoms.includes("fever");
+  change(row, { temperature: value, symptoms });
+}
+
+function feverBox(row) {
+  return row.controls.symptoms.find((l) => l.firstChild.value === "fever").firstChild;
 }
 
 // ---- saving --------------------------------------------------------------------------------

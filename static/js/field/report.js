@@ -1,19 +1,20 @@
-// The daily report (or zero report) for my class, or my school: counts from the checks saved on
-// this phone today, editable; a zero report must be confirmed explicitly; late after the cut-off.
-import { getItem, getMeta, journalSince, listCollection } from "../db.js";
+// The daily report (or zero report) for my class, or my school: its figures are those of the
+// checks the server holds plus those waiting on this phone (figures.js, the server's rule); a
+// zero report must be confirmed explicitly; late by the server's rule.
+import { getMeta, journalSince, listCollection } from "../db.js";
 import { t } from "../i18n.js";
 import { ValidationError, addRecord, counts } from "../outbox.js";
 import { REFERENCE, USER, whenSessionKnown } from "../sync.js";
-import { h, timeOf, today } from "./ui.js";
+import { dayChecks, daySettings, figuresOf, willBeLate } from "./figures.js";
+import { ago, h, timeOf, today } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const COUNTS = ["expected", "checked", "absent", "abnormal"];
-const page = { units: [], settings: {} };
+const page = { units: [] };
 
 async function init() {
   $("date").value = today();
   $("unit").addEventListener("change", load);
-  COUNTS.forEach((name) => $(name).addEventListener("input", showZero));
   $("report-form").addEventListener("submit", send);
   [REFERENCE, USER].forEach((name) => window.addEventListener(name, load));
   await whenSessionKnown();  // never the lists of the account that used this phone before
@@ -21,13 +22,14 @@ async function init() {
 }
 
 async function load() {
-  page.settings = (await getItem("settings", 1)) || (await getMeta("settings")) || {};
   await fillUnits();
   const unit = page.units.find((u) => String(u.id) === $("unit").value);
-  const numbers = unit ? await countFor(unit) : { expected: 0, checked: 0, absent: 0, abnormal: 0 };
+  const numbers = unit ? figuresOf(await peopleOf(unit), await dayChecks(today()))
+    : { expected: 0, checked: 0, absent: 0, abnormal: 0 };
   COUNTS.forEach((name) => { $(name).value = numbers[name]; });
+  $("as-of").textContent = t("figures_as_of", { when: ago(await getMeta("lastPull")) });
   showZero();
-  showCutoff();
+  await showCutoff();
   await showSent();
 }
 
@@ -39,28 +41,6 @@ async function fillUnits() {
   const current = $("unit").value;
   $("unit").replaceChildren(...page.units.map((u) => h("option", { value: u.id }, u.label || u.name)));
   if (page.units.some((u) => String(u.id) === current)) $("unit").value = current;
-}
-
-/** Expected, checked, absent and abnormal, from the latest check of each person today. */
-async function countFor(unit) {
-  const threshold = Number(page.settings.fever_threshold) || 37.3;
-  const people = await peopleOf(unit);
-  const latest = new Map();
-  for (const record of await journalSince(today())) {
-    const id = record.kind === "health_check" ? `s${record.data.student_id}` : `t${record.data.staff_id}`;
-    if (record.data.date === today() && record.kind.endsWith("_check")) latest.set(id, record.data);
-  }
-  const numbers = { expected: people.length, checked: 0, absent: 0, abnormal: 0 };
-  for (const key of people) {
-    const check = latest.get(key);
-    if (!check) continue;
-    numbers.checked += 1;
-    if (!check.present) numbers.absent += 1;
-    const unwell = check.present ? check.temperature >= threshold || check.symptoms.length > 0
-      : check.absence_reason === "illness";
-    if (unwell) numbers.abnormal += 1;
-  }
-  return numbers;
 }
 
 async function peopleOf(unit) {
@@ -82,11 +62,11 @@ function showZero() {
   if (!nothing) $("zero").checked = false;
 }
 
-function showCutoff() {
-  const cutoff = page.settings.report_cutoff || "10:00";
-  const now = new Date().toTimeString().slice(0, 5);
-  $("cutoff").textContent = now > cutoff ? t("late", { time: cutoff }) : t("due_by", { time: cutoff });
-  $("cutoff").className = now > cutoff ? "notice" : "hint";
+async function showCutoff() {
+  const cutoff = (await daySettings()).report_cutoff || "10:00";
+  const late = Boolean($("unit").value) && await willBeLate($("unit").value, $("date").value);
+  $("cutoff").textContent = late ? t("late", { time: cutoff }) : t("due_by", { time: cutoff });
+  $("cutoff").className = late ? "notice" : "hint";
 }
 
 async function showSent() {
@@ -117,6 +97,7 @@ async function send(event) {
   $("saved").textContent = t("report_saved", { pending: (await counts()).pending });
   $("saved").hidden = false;
   await showSent();
+  await showCutoff();
 }
 
 init();

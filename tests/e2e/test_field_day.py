@@ -1,0 +1,87 @@
+"""The day's figures on the phones, in a real browser: the report from the server's checks, a fever
+that clears, the session the check screen opens on, and the save confirmation under the thumb."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Phone, log_in, save, wait_until_offline_ready, wait_until_synced
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def second_phone(playwright, tmp_path):
+    phone = Phone(playwright, tmp_path / "second-profile")
+    yield phone
+    phone.close()
+    assert not phone.errors, f"script errors on the page: {phone.errors}"
+
+
+def _check_class_with_a_fever(page, server) -> None:
+    """The homeroom teacher checks class 1-1 on her phone: the third student has 38.2 °C."""
+    log_in(page, server, "homeroom_a1")
+    wait_until_offline_ready(page)
+    row = page.locator("#people li[data-id]").nth(2)
+    row.locator("button.person").click()
+    page.fill(f"#temp-{row.get_attribute('data-id')}", "38.2")
+    save(page)
+    wait_until_synced(page)
+
+
+def test_the_school_report_counts_the_checks_made_on_other_phones(server, phone, second_phone):
+    _check_class_with_a_fever(phone.open(), server)
+
+    page = second_phone.open()  # the school admin's phone did no check at all
+    log_in(page, server, "school_a1", next_path="/field/report")
+    expect(page.locator("#unit")).to_have_value(str(server.scalar("SELECT id FROM unit WHERE name = '东镇一小'")))
+    expect(page.locator("#checked")).to_have_value("5")
+    expect(page.locator("#expected")).to_have_value("11")  # 9 students and 2 staff
+    expect(page.locator("#abnormal")).to_have_value("1")
+    expect(page.locator("#zero-box")).to_be_hidden()  # no zero report is offered
+    expect(page.locator("#checked")).to_have_attribute("readonly", "")
+    save(page, "#send")
+    wait_until_synced(page)
+    assert server.query("SELECT zero_report, expected, checked, abnormal FROM daily_report") == [(0, 11, 5, 1)]
+
+
+def test_a_check_waiting_on_the_phone_counts_in_its_report(server, phone):
+    page = phone.open()
+    _check_class_with_a_fever(page, server)
+    page.goto(f"{server.url}/field/report")
+    expect(page.locator("#abnormal")).to_have_value("1")
+    page.context.set_offline(True)  # the fever is corrected with no signal: it waits in the outbox
+    page.goto(f"{server.url}/field/check")
+    page.wait_for_selector("#people li[data-id]")
+    row = page.locator("#people li[data-id]").nth(2)
+    row.locator("button.person").click()
+    page.fill(f"#temp-{row.get_attribute('data-id')}", "36.8")
+    save(page)
+    page.goto(f"{server.url}/field/report")
+    expect(page.locator("#checked")).to_have_value("5")
+    expect(page.locator("#abnormal")).to_have_value("0")
+    expect(page.locator("#zero-box")).to_be_visible()
+
+
+def test_a_fever_ticked_by_a_temperature_follows_it_and_one_ticked_by_hand_stays(server, phone):
+    page = phone.open()
+    log_in(page, server, "homeroom_a1")
+    wait_until_offline_ready(page)
+    rows = page.locator("#people li[data-id]")
+    first, second = rows.nth(0).get_attribute("data-id"), rows.nth(1).get_attribute("data-id")
+    rows.nth(0).locator("button.person").click()
+    page.fill(f"#temp-{first}", "38.2")
+    expect(page.locator(f"#sym-{first}-fever")).to_be_checked()
+    page.fill(f"#temp-{first}", "37.0")  # a typing slip corrected: the fever goes with it
+    expect(page.locator(f"#sym-{first}-fever")).not_to_be_checked()
+    expect(rows.nth(0)).to_have_attribute("data-state", "normal")
+    rows.nth(1).locator("button.person").click()
+    page.check(f"#sym-{second}-fever")  # the teacher's own word: feels hot, whatever the reading
+    page.fill(f"#temp-{second}", "38.0")
+    page.fill(f"#temp-{second}", "37.1")
+    expect(page.locator(f"#sym-{second}-fever")).to_be_checked()
+    save(page)
+    wait_until_synced(page)
+    fevers = server.query("SELECT student_id, fever FROM health_check WHERE student_id IN (?, ?) ORDER BY student_id",
+                          int(first), int(second))
+    assert dict(fevers) == {int(first): 0, int(second): 1}

@@ -1,7 +1,7 @@
 """audit: the append-only audit log (who saw or changed which person, who exported what, from where)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 13:39:47.734028
 
 """
@@ -34,8 +34,8 @@ END $$ LANGUAGE plpgsql""",
 }
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -231,7 +231,7 @@ def test_a_fellow_admin_cannot_take_over_a_peers_account_the_level_above_can(cou
     db.session.commit()
     auth.login(admin)
     page = _text(client.get(f"/accounts/{peer.id}"))
-    assert "level above" in page and "Reset the password" not in page and "重置密码" not in page
+    assert "由上一级管理" in page and "重置密码" not in page
     for path, data in ((f"/accounts/{peer.id}/password", {}), (f"/accounts/{peer.id}/active", {"active": "0"}),
                        (f"/accounts/{peer.id}", {"role": "teacher", "scope": county.school_a1.id})):
         client.post(path, data=data)

@@ -35,7 +35,7 @@ class AuditEntry(db.Model):
     __table_args__ = (Index("ix_audit_entry_subject", "subject_kind", "subject_id"),)
 
 
-# Append-only, enforced by the database itself (migration 0010 runs the same statements).
+# Append-only, enforced by the database itself (migration 0011 runs the same statements).
 GUARD_SQL = {
     "postgresql": (
         f"""CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$

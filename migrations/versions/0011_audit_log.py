@@ -1,7 +1,7 @@
 """audit: the append-only audit log (who saw or changed which person, who exported what, from where)
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 13:39:47.734028
 
 """
@@ -34,8 +34,8 @@ END $$ LANGUAGE plpgsql""",
 }
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -118,3 +118,6 @@ DEMO_SEEDERS.append(_duty_demo)
 from .ledgers.supplies.demo import seed_demo as _supplies_demo  # noqa: E402  (a month of supplies)
 
 DEMO_SEEDERS.append(_supplies_demo)
+from .ledgers.disinfection.demo import seed_demo as _disinfection_demo  # noqa: E402  (a month of disinfection)
+
+DEMO_SEEDERS.append(_disinfection_demo)

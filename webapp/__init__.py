@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accountability.routes import bp as accountability_bp
+    from .dashboard.command_views import bp as command_bp
     from .dashboard.trend_views import bp as trends_bp
     from .notices.routes import bp as notices_bp
     from .quality.routes import bp as quality_bp
@@ -91,7 +92,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, audit_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, jobs_bp, duty_bp, public_bp,
                       sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp,
-                      trends_bp):
+                      trends_bp, command_bp):
         app.register_blueprint(blueprint)
     from . import ledgers
     ledgers.register_blueprints(app)

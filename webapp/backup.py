@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy.engine import make_url
 
-from .cli import in_default_language
+from .cli import _in_default_language as in_default_language
 from .extensions import db
 
 SQLITE_MAGIC, PG_MAGIC = b"SQLite format 3\x00", b"PGDMP"

@@ -31,12 +31,16 @@ DEMO_SEEDERS: list[Callable] = []
 def register_cli(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(demo_logins)
+    from .audit.cli import audit_purge
+    from .org.cli import reset_password
+    app.cli.add_command(audit_purge)
+    app.cli.add_command(reset_password)
     from .backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 
 
-def in_default_language(command):
+def _in_default_language(command):
     """CLI output in the county's language (there is no request, hence no cookie to choose by)."""
     @functools.wraps(command)
     def run(*args, **kwargs):
@@ -48,7 +52,7 @@ def in_default_language(command):
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
 @with_appcontext
-@in_default_language
+@_in_default_language
 def seed_demo(if_empty: bool) -> None:
     """Build the demo county (the same every time) with one login per role."""
     if db.session.scalar(select(Unit.id).limit(1)) is not None:
@@ -76,7 +80,7 @@ def _counts() -> str:
 @click.command("demo-logins")
 @click.option("--address", default="http://localhost:8000/", show_default=True, help="Where the app is served.")
 @with_appcontext
-@in_default_language
+@_in_default_language
 def demo_logins(address: str) -> None:
     """Print the address and the demo logins that this database really has."""
     click.echo(_("Shaodian is at %(address)s", address=address))

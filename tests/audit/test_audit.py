@@ -44,18 +44,26 @@ def test_who_looked_at_this_childs_record(county, client, auth):
 
 
 def test_who_exported_the_countys_ledger(county, client, auth):
-    auth.login("county")
-    assert client.get(f"/reports/ledger.xlsx?unit_id={county.county.id}").status_code == 200
+    from webapp.jobs import operations as jobs
+
+    auth.login("county")  # a county's ledger is made in the background, then downloaded (each download counts)
+    job = client.post("/reports/ledger/job", data={"unit_id": county.county.id, "date": "2026-03-02",
+                                                   "format": "xlsx"}).location
+    jobs.run_pending()
+    assert client.get(job + "/download").status_code == 200
     auth.logout()
     [entry] = _entries(action="export")
     assert entry.username == "county" and entry.unit_id == county.county.id and entry.detail.endswith(".xlsx")
+    assert entry.subject_kind == "export_job"
 
     auth.login("county")
     page = client.get("/audit?action=export").get_data(as_text=True)
     assert "county" in page and entry.detail in page
     auth.logout()
-    auth.login("school_a1")  # the county's file is not about a school's area
+    auth.login("school_a1")  # the county's file is not about a school's area; the school's own is recorded at once
     assert entry.detail not in client.get("/audit?action=export").get_data(as_text=True)
+    assert client.get("/reports/ledger.csv").status_code == 200
+    assert _entries(action="export")[-1].unit_id == county.school_a1.id
 
 
 def test_a_password_reset_a_role_change_and_an_edit_are_recorded(county, client, auth):

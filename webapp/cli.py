@@ -35,6 +35,9 @@ def register_cli(app) -> None:
     from .org.cli import reset_password
     app.cli.add_command(audit_purge)
     app.cli.add_command(reset_password)
+    from .backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _in_default_language(command):

@@ -60,6 +60,7 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest upload (a spreadsheet of 200,000 rows fits)
     SYNC_MAX_RECORDS = int(os.environ.get("SYNC_MAX_RECORDS", "500"))
     PAGE_SIZE = 50
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")  # `flask backup` without a path writes there (instance/backups)
     # "thread": each web process runs background jobs (county exports) in a thread; "off": only
     # `flask jobs run` processes do (docs/deploy.md).
     JOBS_WORKER = os.environ.get("JOBS_WORKER", "thread")

@@ -88,7 +88,7 @@ def export_readiness():
 def export_school(school_id: int):
     unit = _school(school_id)
     return spreadsheets.response(export.school_table(unit, clock.local_today(), ops.readiness(unit)[0]),
-                                 f"reopening-{unit.id}")
+                                 f"reopening-{unit.id}", about=unit)
 
 
 # ---- the county's template -----------------------------------------------------------------

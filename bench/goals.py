@@ -6,10 +6,10 @@ bench adds its module to GOAL_BENCHES and nothing else changes.
 """
 from __future__ import annotations
 
-from . import leaders, phones
+from . import leaders, phones, supplies
 from .common import table
 
-GOAL_BENCHES = {"phones": phones, "leaders": leaders}
+GOAL_BENCHES = {"phones": phones, "leaders": leaders, "supplies": supplies}
 
 
 def collect(results: dict) -> list[dict]:

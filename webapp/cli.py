@@ -130,3 +130,6 @@ DEMO_SEEDERS.append(_supplies_demo)
 from .ledgers.disinfection.demo import seed_demo as _disinfection_demo  # noqa: E402  (a month of disinfection)
 
 DEMO_SEEDERS.append(_disinfection_demo)
+from .ledgers.reopening.demo import seed_demo as _reopening_demo  # noqa: E402  (the reopening plans)
+
+DEMO_SEEDERS.append(_reopening_demo)

@@ -1,15 +1,15 @@
 """org: the county's retention setting (the epidemic period's last day, and the days kept after it)
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 14:10:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0012'
-down_revision = '0011'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

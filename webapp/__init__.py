@@ -40,7 +40,7 @@ def _register_record_kinds() -> None:
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
     from .org import reference as _org  # noqa: F401
-    from .tracking import records as _tracking  # noqa: F401
+    from .tracking import records as _tracking, reference as _tracking_reference  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

@@ -23,7 +23,7 @@ bp = Blueprint("pwa", __name__)
 SW_SOURCE = Path(__file__).with_name("sw.js")
 STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as one version
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
-                 "pwa.field_outbox", "pwa.field_duty")
+                 "pwa.field_outbox", "pwa.field_duty", "pwa.field_tracking")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -88,6 +88,12 @@ def field_outbox():
 def field_duty():
     """On duty at a checkpoint (issue 4): static/js/field/duty.js, records through the outbox."""
     return _shell("field/duty.html")
+
+
+@bp.route("/field/tracking")
+def field_tracking():
+    """Follow-ups and screening (issue 8): static/js/field/tracking.js, records through the outbox."""
+    return _shell("field/tracking.html")
 
 
 @bp.route("/offline")

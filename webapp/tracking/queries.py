@@ -21,6 +21,7 @@ from . import operations as rules
 from .models import (FollowUp, IllnessFollowUp, Isolation, IsolationChange, IsolationChangeKind, RiskArea,
                      Screening, ScreeningTrip, Subject, TrackingSettings)
 
+CURRENT_LINK = Responsibility.valid_to.is_(None)  # a responsibility that holds today (ended ones are history)
 SIGN_WINDOW_DAYS = 60  # illness signs older than this no longer open a case
 
 
@@ -258,7 +259,7 @@ def responsible(rows: dict[tuple, object]) -> dict[tuple, Staff]:
     if not clauses:
         return {}
     links = list(db.session.execute(select(Responsibility, Staff).join(Staff, Staff.id == Responsibility.staff_id)
-                                    .where(or_(*clauses)).order_by(Responsibility.id)))
+                                    .where(or_(*clauses), CURRENT_LINK).order_by(Responsibility.id)))
     direct, by_unit = {}, {}
     for link, person in links:
         if link.student_id is not None:
@@ -279,7 +280,7 @@ def responsible(rows: dict[tuple, object]) -> dict[tuple, Staff]:
 def responsible_keys(staff_id: int) -> set[tuple]:
     """The people a staff member answers for: students and colleagues linked to them, and everyone on the
     roll of the units they answer for."""
-    links = list(db.session.scalars(select(Responsibility).where(Responsibility.staff_id == staff_id)))
+    links = list(db.session.scalars(select(Responsibility).where(Responsibility.staff_id == staff_id, CURRENT_LINK)))
     keys = {("student", l.student_id) for l in links if l.student_id} | \
         {("staff", l.colleague_id) for l in links if l.colleague_id}
     for link in links:

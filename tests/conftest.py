@@ -80,7 +80,9 @@ def make_test_app(database_url: str, **overrides):
     settings = {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test",
                 "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
                 # A cheap hash keeps the suite fast; production uses scrypt.
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", **overrides}
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+                # Background jobs run when a test says so (jobs.operations.run_pending), never in a thread.
+                "JOBS_WORKER": "off", **overrides}
     return create_app(settings)
 
 

@@ -29,7 +29,10 @@ def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
+    from .ledgers.supplies import models as _supplies  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
+    from .notices import models as _notices  # noqa: F401
     from .quality import models as _quality  # noqa: F401
     from .sync import models as _sync  # noqa: F401
     from .tracking import models as _tracking  # noqa: F401
@@ -39,6 +42,8 @@ def _register_record_kinds() -> None:
     """Each area declares its field record kinds and reference data; the sync engine knows none."""
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
+    from .notices import operations as _notice_items, records as _notices  # noqa: F401
+    from .ledgers.supplies import records as _supplies  # noqa: F401
     from .org import reference as _org  # noqa: F401
     from .tracking import records as _tracking, reference as _tracking_reference  # noqa: F401
 
@@ -57,15 +62,19 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(refresh_locale)
     from .org import access
     access.init_login(app, login_manager)
+    from .jobs import worker
+    worker.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from .accountability.routes import bp as accountability_bp
+    from .notices.routes import bp as notices_bp
     from .quality.routes import bp as quality_bp
     from .dashboard.routes import bp as dashboard_bp
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
     from .health.routes import bp as health_bp
+    from .jobs.routes import bp as jobs_bp
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
     from .org import bp as org_bp
@@ -77,10 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from .tracking import bp as tracking_bp
     from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp,
-                      quality_bp, tracking_bp):
+    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, jobs_bp, duty_bp, public_bp,
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp):
         app.register_blueprint(blueprint)
+    from . import ledgers
+    ledgers.register_blueprints(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -115,6 +115,9 @@ DEMO_SEEDERS.append(_health_demo)
 from .duty.demo import seed_demo as _duty_demo  # noqa: E402  (checkpoints, rosters and entries)
 
 DEMO_SEEDERS.append(_duty_demo)
+from .ledgers.supplies.demo import seed_demo as _supplies_demo  # noqa: E402  (a month of supplies)
+
+DEMO_SEEDERS.append(_supplies_demo)
 from .tracking.demo import seed_demo as _tracking_demo  # noqa: E402  (screenings, isolations, follow-ups)
 
 DEMO_SEEDERS.append(_tracking_demo)

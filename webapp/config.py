@@ -57,6 +57,9 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest upload (a spreadsheet of 200,000 rows fits)
     SYNC_MAX_RECORDS = int(os.environ.get("SYNC_MAX_RECORDS", "500"))
     PAGE_SIZE = 50
+    # "thread": each web process runs background jobs (county exports) in a thread; "off": only
+    # `flask jobs run` processes do (docs/deploy.md).
+    JOBS_WORKER = os.environ.get("JOBS_WORKER", "thread")
     PASSWORD_HASH_METHOD = "scrypt"
 
     @classmethod

@@ -1,6 +1,7 @@
 """Serve the app for the browser tests, in its own process so that a test can stop and restart it.
 
     python -m tests.e2e.serve --db sqlite:////tmp/x.sqlite --port 8123 [--css-comment "v2"] [--pull-page 2]
+        [--clock-tolerance 1440]
 
 Builds the small county of tests/factories.py when the database is empty. The secret key is
 fixed, so a login survives a restart (sessions live in the database). --css-comment appends a
@@ -19,11 +20,13 @@ from webapp.extensions import db
 from webapp.org.models import Unit
 
 
-def build_app(database_url: str, css_comment: str | None, pull_page: int | None = None):
+def build_app(database_url: str, css_comment: str | None, pull_page: int | None = None,
+              clock_tolerance: int | None = None):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "e2e-secret",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1", "RATELIMIT_STORAGE_URI": "memory://",
                       "LOGIN_FAILURE_LIMIT": "100 per minute",
-                      **({"SYNC_PULL_PAGE_ITEMS": pull_page} if pull_page else {})})
+                      **({"SYNC_PULL_PAGE_ITEMS": pull_page} if pull_page else {}),
+                      **({"SYNC_CLOCK_TOLERANCE_MINUTES": clock_tolerance} if clock_tolerance else {})})
     with app.app_context():
         db.create_all()
         if db.session.scalar(select(Unit.id).limit(1)) is None:
@@ -51,8 +54,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--css-comment")
     parser.add_argument("--pull-page", type=int, help="items in a page of the pull (SYNC_PULL_PAGE_ITEMS)")
+    parser.add_argument("--clock-tolerance", type=int, help="minutes a phone's clock may run ahead")
     args = parser.parse_args()
-    server = make_server("127.0.0.1", args.port, build_app(args.db, args.css_comment, args.pull_page), threaded=True)
+    app = build_app(args.db, args.css_comment, args.pull_page, args.clock_tolerance)
+    server = make_server("127.0.0.1", args.port, app, threaded=True)
     print(f"serving on http://127.0.0.1:{args.port}/", flush=True)
     server.serve_forever()
 

@@ -2,12 +2,15 @@
 that clears, the session the check screen opens on, and the save confirmation under the thumb."""
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Phone, log_in, save, wait_until_offline_ready, wait_until_synced
 
 pytestmark = pytest.mark.e2e
+CHINA = timezone(timedelta(hours=8))
 
 
 @pytest.fixture
@@ -53,6 +56,9 @@ def test_a_check_waiting_on_the_phone_counts_in_its_report(server, phone):
     page.context.set_offline(True)  # the fever is corrected with no signal: it waits in the outbox
     page.goto(f"{server.url}/field/check")
     page.wait_for_selector("#people li[data-id]")
+    expect(page.locator("#session")).to_have_value("noon")  # the morning is done: the noon check is next
+    page.select_option("#session", "morning")  # the teacher goes back to correct it
+    page.wait_for_selector("#people li[data-id] .badge:has-text('发热')")
     row = page.locator("#people li[data-id]").nth(2)
     row.locator("button.person").click()
     page.fill(f"#temp-{row.get_attribute('data-id')}", "36.8")
@@ -85,3 +91,56 @@ def test_a_fever_ticked_by_a_temperature_follows_it_and_one_ticked_by_hand_stays
     fevers = server.query("SELECT student_id, fever FROM health_check WHERE student_id IN (?, ?) ORDER BY student_id",
                           int(first), int(second))
     assert dict(fevers) == {int(first): 0, int(second): 1}
+
+
+def test_the_check_opens_on_the_first_session_the_class_has_not_done(server, phone, second_phone):
+    """At 11:30 the morning check is still due: the screen opens on it, whatever the clock says;
+    once another phone has done it, on the noon check."""
+    server.stop()  # the phones' clocks say 11:30 today in the county, which may be ahead of the server's
+    server.start("--clock-tolerance", "1440")
+    late_morning = datetime.combine(datetime.now(CHINA).date(), time(11, 30), tzinfo=CHINA)
+    page = phone.open()
+    page.clock.set_fixed_time(late_morning)
+    log_in(page, server, "homeroom_a1")
+    wait_until_offline_ready(page)
+    expect(page.locator("#session")).to_have_value("morning")
+    save(page)
+    wait_until_synced(page)
+    page.reload()
+    page.wait_for_selector("#people li[data-id]")
+    expect(page.locator("#session")).to_have_value("noon")
+    expect(page.locator("#session option[value=morning]")).to_contain_text("已完成")
+
+    other = second_phone.open()  # a colleague's phone learns it from the server
+    other.clock.set_fixed_time(late_morning + timedelta(minutes=10))
+    log_in(other, server, "homeroom_a1")
+    expect(other.locator("#session")).to_have_value("noon")
+
+
+def test_a_correction_after_the_cut_off_of_a_report_filed_on_time_is_not_called_late(server, phone):
+    """The phone judges lateness by the server's rule: late only when no report of the day came by the cut-off."""
+    server.stop()
+    server.start("--clock-tolerance", "1440")
+    morning = datetime.combine(datetime.now(CHINA).date(), time(9, 30), tzinfo=CHINA)
+    page = phone.open()
+    page.clock.set_fixed_time(morning)
+    log_in(page, server, "homeroom_a1", next_path="/field/report")
+    expect(page.locator("#cutoff")).to_have_text("请在 10:00 前上报。")
+    page.check("#zero")
+    save(page, "#send")
+    wait_until_synced(page)
+
+    page.clock.set_fixed_time(morning + timedelta(hours=1))  # 10:30: a correction
+    page.reload()
+    expect(page.locator("#sent li")).to_have_count(1)
+    expect(page.locator("#cutoff")).to_have_text("请在 10:00 前上报。")
+    expect(page.locator("#cutoff")).to_have_class("hint")
+    page.fill("#note", "补充说明")
+    page.check("#zero")
+    save(page, "#send")
+    wait_until_synced(page)
+    class_page = page.context.new_page()  # the office sees it on time, as the phone said
+    class_id = server.scalar("SELECT unit_id FROM daily_report LIMIT 1")
+    class_page.goto(f"{server.url}/reports/{class_id}")
+    expect(class_page.locator("#h-filed")).not_to_contain_text("迟报")
+    class_page.close()

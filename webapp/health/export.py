@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from ..org.models import Unit
-from ..spreadsheets import Column, Table, local_time
+from ..extensions import db
+from ..jobs.operations import JobKind, register
+from ..org.models import Staff, Student, Unit
+from ..org.scoping import subtree_ids
+from ..spreadsheets import CSV_TYPE, XLSX_TYPE, Column, Table, local_time, write_csv, write_xlsx
 from .labels import REASON_LABELS, SESSION_LABELS, symptom_text
 from .ledger import LedgerRow, ledger
-from .operations import unit_names
+from .operations import SESSIONS, unit_names
 
 WIDTHS = (11, 8, 10, 16, 10, 8, 10, 8, 8, 10, 8, 16, 20, 10, 16)
 
@@ -46,3 +51,29 @@ def ledger_table(root: Unit, day: date) -> Table:
 def file_name(root: Unit, day: date) -> str:
     title = _("Health check ledger")
     return f"{title} {root.name} {day.isoformat()}"
+
+
+def run_ledger_job(params: dict, progress, path: Path) -> tuple[str, str]:
+    """A background job (webapp/jobs): an area's whole ledger of a day, streamed to the file at `path`."""
+    root, day, fmt = db.session.get(Unit, params["unit_id"]), date.fromisoformat(params["date"]), params["format"]
+    progress.total(_rows_at_most(root))
+    table = ledger_table(root, day)
+    table.rows = progress.counted(table.rows)
+    with path.open("wb") as out:
+        if fmt == "csv":
+            write_csv(out, table)
+        else:
+            write_xlsx(out, table)
+    return f"{file_name(root, day)}.{fmt}", CSV_TYPE if fmt == "csv" else XLSX_TYPE
+
+
+def _rows_at_most(root: Unit) -> int:
+    """The ledger's rows: everyone on the roll under `root`, once per session (a job's progress)."""
+    units = subtree_ids(root)
+    people = sum(db.session.scalar(select(func.count()).select_from(model).where(column.in_(units),
+                                                                                 model.active.is_(True)))
+                 for model, column in ((Student, Student.class_id), (Staff, Staff.unit_id)))
+    return people * len(SESSIONS)
+
+
+LEDGER_JOB = register(JobKind("health_ledger", run_ledger_job))

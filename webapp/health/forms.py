@@ -1,8 +1,8 @@
 """Office forms of the health area."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField
-from wtforms.validators import Optional
+from wtforms import DateField, IntegerField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Optional
 
 
 class DayForm(FlaskForm):
@@ -12,3 +12,11 @@ class DayForm(FlaskForm):
         csrf = False
 
     date = DateField(_l("Day"), validators=[Optional()])
+
+
+class LedgerJobForm(FlaskForm):
+    """Start a large area's ledger in the background (a POST: it starts work, so it carries a CSRF token)."""
+
+    unit_id = IntegerField(validators=[DataRequired()])
+    date = DateField(_l("Day"), validators=[DataRequired()])
+    format = SelectField(choices=[SelectChoice("xlsx", ".xlsx"), SelectChoice("csv", ".csv")], default="xlsx")

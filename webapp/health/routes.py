@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -15,9 +15,10 @@ from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
 from .. import spreadsheets
+from ..jobs import operations as jobs
 from . import export, operations
 from .figures import day_figures
-from .forms import DayForm
+from .forms import DayForm, LedgerJobForm
 from .labels import labels
 from .models import HealthCheck
 
@@ -104,13 +105,35 @@ def completeness():
     # A large area lists one line per school (a county's 5,000 classes would be megabytes on a phone).
     per_school = not only_missing and len(status.classes) > CLASSES_LISTED
     return render_template("health/completeness.html", form=form, area=area, only_missing=only_missing,
-                           per_school=per_school, status=status)
+                           per_school=per_school, status=status, in_background=ledger_in_background(area),
+                           job_form=LedgerJobForm(formdata=None, unit_id=area.id, date=day))
 
 
-@bp.route("/ledger.xlsx")
+def ledger_in_background(area: Unit) -> bool:
+    """A township's or the county's ledger is a background job; a school's or a class's comes at once."""
+    return area.kind not in REPORT_KINDS
+
+
+@bp.route("/ledger.<any(xlsx, csv):fmt>")
 @people_readers
-def ledger():
+def ledger(fmt: str):
     area, (day, form) = _area(), _chosen_day()
-    if form.date.errors:  # the completeness page shows the date's error next to the field
+    if form.date.errors or ledger_in_background(area):
+        # The completeness page shows the date's error next to the field, and the button that
+        # starts a large area's ledger as a background job.
         return redirect(url_for("health.completeness", unit_id=area.id, date=request.args.get("date")))
-    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day))
+    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day), fmt)
+
+
+@bp.route("/ledger/job", methods=["POST"])
+@people_readers
+def ledger_job():
+    """Start (or find again) the background job of a large area's ledger, and follow it."""
+    form = LedgerJobForm()
+    if not form.validate():
+        abort(400)
+    area = get_scoped(Unit, form.unit_id.data)
+    params = {"unit_id": area.id, "date": form.date.data.isoformat(), "format": form.format.data,
+              "title": f"{export.file_name(area, form.date.data)}.{form.format.data}"}
+    job = jobs.start(export.LEDGER_JOB.name, params, current_user, area)
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -1,0 +1,15 @@
+"""The school's other ledgers (台账) the county inspects, one sub-package each: `supplies` (物资台账) …
+
+Each is kept from the phones (its record kinds go through the one outbox and push, declared in
+its `records.py`) and from the office (the office forms send the same records through the same
+engine: `common.submit`), each is read through the scoping helpers, and each exports the sheet
+it is filed as.
+"""
+
+
+def register_blueprints(app) -> None:
+    """Each ledger's office screens."""
+    from .supplies.routes import bp as supplies_bp
+
+    for blueprint in (supplies_bp,):
+        app.register_blueprint(blueprint)

@@ -23,7 +23,8 @@ bp = Blueprint("pwa", __name__)
 SW_SOURCE = Path(__file__).with_name("sw.js")
 STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as one version
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
-                 "pwa.field_outbox", "pwa.field_duty", "pwa.field_tracking")
+                 "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices",
+                 "pwa.field_tracking")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -88,6 +89,18 @@ def field_outbox():
 def field_duty():
     """On duty at a checkpoint (issue 4): static/js/field/duty.js, records through the outbox."""
     return _shell("field/duty.html")
+
+
+@bp.route("/field/notices")
+def field_notices():
+    """Notices to pass on to the parents (issue 11): static/js/field/notices.js, confirmations through the outbox."""
+    return _shell("field/notices.html")
+
+
+@bp.route("/field/supplies")
+def field_supplies():
+    """A school's supplies ledger (物资台账), offline: static/js/field/supplies.js, through the outbox."""
+    return _shell("field/supplies.html")
 
 
 @bp.route("/field/tracking")

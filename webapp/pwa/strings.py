@@ -117,6 +117,7 @@ FIELD = {
     "fever": _l("Fever {t} °C"),
     "unwell": _l("Symptoms"),
     "checked_at": _l("checked {time}"),
+    "session_done": _l("(done)"),
     "attendance": _l("Attendance"),
     "done": _l("Done"),
     "save_all": _l("Save the check ({n} people)"),

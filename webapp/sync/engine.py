@@ -184,6 +184,7 @@ def _store_group(batch: Batch, group: list[Entry]) -> list[dict]:
             inserted = store.insert_envelopes([_envelope_row(batch, entry) for entry, _ in ready])
             store.insert_rows([pair for entry, rows in ready if entry.id in inserted
                                for pair in store.table_rows(rows)])
+            _settle(kind, batch, [entry.item for entry, _ in ready if entry.id in inserted])
     except OperationalError:
         raise  # the database is unreachable or gave up: the whole batch is retried
     except Exception:
@@ -199,6 +200,12 @@ def _prepared(kind: RecordKind, batch: Batch, items: list[Item]) -> list:
     if len(outcomes) != len(items):
         raise RuntimeError(f"{kind.name}.prepare returned {len(outcomes)} outcomes for {len(items)} records")
     return outcomes
+
+
+def _settle(kind: RecordKind, batch: Batch, items: list[Item]) -> None:
+    """The kind's derived state after its rows are stored (registry.RecordKind.settle)."""
+    if kind.settle is not None and items:
+        kind.settle(batch, items)
 
 
 def _group_results(group: list[Entry], outcomes: list, inserted: set[str]) -> list[dict]:
@@ -256,6 +263,7 @@ def _apply_one(batch: Batch, entry: Entry) -> None:
         if isinstance(outcome, RuleError):
             raise outcome
         store.insert_rows(store.table_rows(outcome))
+        _settle(kind, batch, [item])
         return
     kind.apply(ApplyContext(record_id=item.id, user=batch.user, device_id=batch.device_id,
                             recorded_at=item.recorded_at, recorded_offset_minutes=item.recorded_offset_minutes,

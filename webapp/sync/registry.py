@@ -167,6 +167,10 @@ class RecordKind:
     check: Callable[[dict], dict] | None = None  # rules across fields: data -> {field: reason}
     extra: dict = field(default_factory=dict)
     prepare: Callable[[Any, list[Item]], list[Outcome]] | None = None
+    # After the rows of a group are stored (same savepoint): `settle(batch, items)` with the items
+    # stored now, to bring derived state up to date (a running stock per school and item). It may
+    # write; it runs again for one item when the group goes one record at a time.
+    settle: Callable[[Any, list[Item]], None] | None = None
 
     def __post_init__(self):
         if (self.prepare is None) == (self.apply is None):

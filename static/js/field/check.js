@@ -5,6 +5,7 @@ import { t, word } from "../i18n.js";
 import { bounds, schemaOf } from "../kinds.js";
 import { ValidationError, addRecords, counts } from "../outbox.js";
 import { REFERENCE, USER, whenSessionKnown } from "../sync.js";
+import { dayChecks, sessionsDone } from "./figures.js";
 import { h, timeOf, today } from "./ui.js";
 
 const form = document.getElementById("check-form");
@@ -12,13 +13,14 @@ const { kind, collection, subject } = form.dataset;
 const $ = (id) => document.getElementById(id);
 const SYMPTOMS = ["fever", "cough", "sore_throat", "fatigue", "diarrhea", "vomiting", "rash", "other"];
 const REASONS = ["illness", "personal", "other"];
-const page = { rows: [], schema: null, threshold: 37.3, range: {}, touched: false };
+const PREFIX = { health_check: "s", staff_check: "t" };  // figures.js's keys of a person
+const page = { rows: [], schema: null, threshold: 37.3, range: {}, touched: false, sessionChosen: false };
 
 async function init() {
   page.schema = await schemaOf(kind);
   page.range = bounds(page.schema, "temperature");
   $("date").value = $("date").max = today();
-  $("session").value = new Date().getHours() < 11 ? "morning" : "noon";
+  $("session").addEventListener("change", () => { page.sessionChosen = true; });
   for (const id of ["unit", "session", "date"]) if ($(id)) $(id).addEventListener("change", load);
   // New reference data redraws the list, but never over changes the teacher has not saved yet.
   window.addEventListener(REFERENCE, () => page.touched || load());
@@ -33,7 +35,9 @@ async function load() {
   page.touched = false;
   page.threshold = await feverThreshold();
   await fillUnits();
-  const [people, latest] = await Promise.all([listPeople(), latestChecks()]);
+  const people = await listPeople();
+  await chooseSession(people);
+  const latest = await latestChecks();
   page.rows = people.map((person) => {
     const last = latest.get(person.id);
     const state = last ? { ...last.data } : normal();
@@ -63,6 +67,17 @@ async function listPeople() {
   const people = (await listCollection(collection))
     .filter((p) => p.active !== false && (unit === null || p.class_id === unit));
   return people.sort((a, b) => String(a.student_no || a.name).localeCompare(String(b.student_no || b.name)));
+}
+
+/** Open on the first session of the day the class (or the staff) has not done, on the server or
+ *  this phone; never by the clock, so a late morning check is not saved as the noon check. */
+async function chooseSession(people) {
+  const done = sessionsDone(people.map((p) => `${PREFIX[kind]}${p.id}`), await dayChecks($("date").value));
+  for (const option of $("session").options) {
+    option.textContent = word(`session_${option.value}`, option.value) + (done.has(option.value) ? ` ${t("session_done")}` : "");
+  }
+  if (page.sessionChosen) return;
+  $("session").value = [...$("session").options].map((o) => o.value).find((s) => !done.has(s)) || "noon";
 }
 
 /** The latest record saved on this phone for each person, for the chosen day and session. */

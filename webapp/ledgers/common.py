@@ -1,0 +1,106 @@
+"""What every ledger shares: the day a record is for, the schools in scope, and office entries.
+
+An office form does not write rows itself: it sends its entry as a record through the same push
+the phones use (`submit`), so each rule lives once, in the kind's `prepare`. The form carries the
+record's id from the moment it was shown, so a form sent twice is stored once.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from flask import current_app, flash
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..duty import clock
+from ..errors import RuleError
+from ..extensions import db
+from ..org.models import Staff, Student, Unit, UnitKind, User
+from ..org.scoping import subtree_ids
+from ..org.settings import local_day_of
+from ..sync import engine
+from ..sync.registry import Item
+
+OFFICE_DEVICE = "office"
+
+
+def new_record_id() -> str:
+    return str(uuid.uuid4())
+
+
+def record_day(item: Item, value: str, max_days_back: int, field: str = "date") -> date:
+    """The day a record is for: not after the day it was recorded, at most `max_days_back` before."""
+    day = date.fromisoformat(value)
+    if day > local_day_of(item.recorded_at):
+        raise RuleError(_l("The day is after the day this was recorded."), field)
+    if day < local_day_of(item.effective_at) - timedelta(days=max_days_back):
+        raise RuleError(_l("At most %(n)s days back.", n=max_days_back), field)
+    return day
+
+
+def submit(user: User, kind: str, data: dict, record_id: str | None = None) -> str:
+    """Store an office entry as a record of `kind` through the push; its id. Refused: RuleError."""
+    record_id = record_id or new_record_id()
+    body = {"device_id": OFFICE_DEVICE, "records": [
+        {"id": record_id, "kind": kind, "recorded_at": clock.local_now().isoformat(timespec="seconds"),
+         "data": data}]}
+    result = engine.push(user, body, current_app.config["SYNC_MAX_RECORDS"])[0]
+    if result["status"] == engine.REJECTED and result["code"] != engine.CONFLICT:
+        field, message = next(iter(result["errors"].items()))
+        raise RuleError(message, field)
+    return record_id
+
+
+def refuse(form, error: RuleError) -> None:
+    """Show a refused entry on the form field it is about, else as a message at the top."""
+    target = getattr(form, error.field or "", None)
+    if target is not None and hasattr(target, "errors"):
+        target.errors = list(target.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def schools_under(root: Unit) -> list[Unit]:
+    """The schools in `root`'s subtree (a unit the caller got through the scoping helpers), in order."""
+    query = select(Unit).where(Unit.id.in_(subtree_ids(root)), Unit.kind == UnitKind.school).order_by(Unit.path)
+    return list(db.session.scalars(query))
+
+
+def township_names(schools: list[Unit]) -> dict[int, str]:
+    """A school's township name, by school id (one query)."""
+    ids = {int(s.path.strip("/").split("/")[1]) for s in schools if s.path.count("/") >= 3}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all()) if ids else {}
+    return {s.id: names.get(int(s.path.strip("/").split("/")[1]), "") for s in schools if s.path.count("/") >= 3}
+
+
+def school_of(unit: Unit) -> int | None:
+    """The school a unit is or lies in (a grade or a class), else None."""
+    parts = unit.path.strip("/").split("/")
+    return int(parts[2]) if unit.kind in (UnitKind.school, UnitKind.grade, UnitKind.klass) and len(parts) > 2 else None
+
+
+def school_sizes(root: Unit) -> dict[int, dict]:
+    """{school id: {"classes", "students", "staff"}} of the schools in `root`'s subtree, active people only.
+
+    Three grouped queries: the units of the schools, the students per class, the staff per unit.
+    """
+    units = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(
+        Unit.id.in_(subtree_ids(root)),
+        Unit.kind.in_((UnitKind.school, UnitKind.grade, UnitKind.klass)))).all()
+    sizes = {u.id: {"classes": 0, "students": 0, "staff": 0} for u in units if u.kind is UnitKind.school}
+    school_by_unit = {}
+    for unit in units:
+        parts = unit.path.strip("/").split("/")
+        school_id = int(parts[2]) if len(parts) > 2 else None
+        if school_id in sizes:
+            school_by_unit[unit.id] = school_id
+            sizes[school_id]["classes"] += unit.kind is UnitKind.klass
+    in_schools = select(Unit.id).where(Unit.id.in_(subtree_ids(root)),
+                                       Unit.kind.in_((UnitKind.school, UnitKind.grade, UnitKind.klass)))
+    for model, column, key in ((Student, Student.class_id, "students"), (Staff, Staff.unit_id, "staff")):
+        query = (select(column, func.count()).where(model.active.is_(True), column.in_(in_schools))
+                 .group_by(column))
+        for unit_id, n in db.session.execute(query):
+            sizes[school_by_unit[unit_id]][key] += n
+    return sizes

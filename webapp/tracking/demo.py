@@ -136,6 +136,8 @@ def _isolations(out: _Rows, rng, people: list[dict], recorders: dict, users: dic
             day = started + timedelta(days=n)
             if day == today and rng.random() < 0.4:
                 continue  # not followed up yet today
+            if started < day < min(end, today) and rng.random() < 0.04:
+                continue  # a day missed: it shows in red up the chain
             _followup(out, rng, user, person, stamp["record_id"], day)
         if released and end < today:
             change = out.record(rng, "isolation_change", user, {"isolation_id": stamp["record_id"]}, end, 17)

@@ -97,7 +97,8 @@ def isolation():
         lists = {name: [v for v in views if v.key in keys] for name, views in lists.items()}
     views = {v.key: v for v in lists["now"]}
     rows = {row.key: row for row in listing.rows(unit, {k: ["isolation"] for k in views}, views)}
-    return render_template("tracking/isolation.html", day=day, unit=unit, past_cutoff=_past_cutoff(day),
+    missed = {key: len(rules.missed_days(v.state, v.followed, day, _past_cutoff(day))) for key, v in views.items()}
+    return render_template("tracking/isolation.html", day=day, unit=unit, past_cutoff=_past_cutoff(day), missed=missed,
                            lists={name: [rows[v.key] for v in vs if v.key in rows] for name, vs in lists.items()},
                            cutoff=current_settings().report_cutoff, units=drill_down_choices(current_user, unit))
 

@@ -12,6 +12,8 @@ TRACKING = {
     "task_followup": _l("Follow-up: {name}, day {n} of {total}"),
     "task_release": _l("{name}: the isolation ends today. Release after today's follow-up."),
     "task_screen": _l("Screen {name}"),
+    "task_illness": _l("Illness follow-up: {name}"),
+    "illness_saved": _l("The illness follow-up of {name} is saved on this phone; it is sent when there is signal."),
     "followup_saved": _l("The follow-up of {name} is saved on this phone; it is sent when there is signal."),
     "screening_saved": _l("The screening of {name} is saved on this phone; it is sent when there is signal."),
     "risk_warning": _l("{place} is a risk area in these dates: {name} is tracked from now on."),

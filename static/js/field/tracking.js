@@ -16,9 +16,10 @@ export async function doneToday(day) {
   const rows = await journalSince(day);
   const followed = new Set(rows.filter((r) => r.kind === "isolation_followup" && r.data.date === day)
     .map((r) => r.data.isolation_id));
-  const screened = new Set(rows.filter((r) => r.kind === "screening")
-    .map((r) => (r.data.student_id ? `student:${r.data.student_id}` : `staff:${r.data.staff_id}`)));
-  return { followed, screened };
+  const person = (r) => (r.data.student_id ? `student:${r.data.student_id}` : `staff:${r.data.staff_id}`);
+  const screened = new Set(rows.filter((r) => r.kind === "screening").map(person));
+  const ill = new Set(rows.filter((r) => r.kind === "illness_followup" && r.data.date === day).map(person));
+  return { followed, screened, ill };
 }
 
 /** The day's tasks, from the pulled items and what is done: [{type, item}], follow-ups first. */
@@ -32,6 +33,9 @@ export function tasksFor(items, done, day) {
   }
   for (const item of items) {
     if (item.isolation && item.isolation.end_on === day) tasks.push({ type: "release", item });
+  }
+  for (const item of items) {  // an illness case opened by a fever or an illness absence: first to its staff
+    if (item.not_cleared.includes("followup_open") && !done.ill.has(item.id)) tasks.push({ type: "illness", item });
   }
   for (const item of items) {
     if (!item.screened && !done.screened.has(item.id)) tasks.push({ type: "screen", item });
@@ -48,14 +52,14 @@ function label(task, day) {
   if (task.type === "followup") {
     return t("task_followup", { name: item.name, n: dayNumber(item.isolation, day), total: item.isolation.total_days });
   }
-  return t(task.type === "release" ? "task_release" : "task_screen", { name: item.name });
+  return t(`task_${task.type}`, { name: item.name });
 }
 
 async function render() {
   const day = today();
   [page.items, page.areas] = await Promise.all([listCollection("tracked"), listCollection("risk_areas")]);
   const tasks = tasksFor(page.items, await doneToday(day), day);
-  for (const type of ["followup", "release", "screen"]) {
+  for (const type of ["followup", "release", "illness", "screen"]) {
     $(`count-${type}`).textContent = tasks.filter((task) => task.type === type).length;
   }
   $("tasks-today").replaceChildren(...tasks.map((task) => h("li", { class: `task-${task.type}`, "data-person": task.item.id },
@@ -64,22 +68,24 @@ async function render() {
   $("tasks-note").textContent = page.items.length === 0 ? t("tasks_empty_phone") : tasks.length === 0 ? t("tasks_none") : "";
 }
 
+const FORMS = { followup: "followup-form", illness: "illness-form", screen: "screening-form" };
+
 function open(task) {
   close();
-  const form = task.type === "followup" ? $("followup-form") : $("screening-form");
+  const form = $(FORMS[task.type]);
   form.hidden = false;
   form.dataset.person = task.item.id;
   if (task.type === "followup") {
     $("followup-title").textContent = label(task, today());
     $("fu-isolation").value = task.item.isolation.id;
   } else {
-    $("screening-title").textContent = label(task, today());
+    $(task.type === "illness" ? "illness-title" : "screening-title").textContent = label(task, today());
   }
   form.querySelector("input, select").focus();
 }
 
 function close() {
-  for (const form of [$("followup-form"), $("screening-form")]) {
+  for (const form of Object.values(FORMS).map($)) {
     form.hidden = true;
     form.reset();
     form.querySelectorAll(".error").forEach((el) => { el.textContent = ""; });
@@ -126,6 +132,18 @@ async function saveScreening(event) {
   await save("screening", data, "sc-error", t("screening_saved", { name: item.name }));
 }
 
+async function saveIllness(event) {
+  event.preventDefault();
+  const item = page.items.find((i) => i.id === $("illness-form").dataset.person);
+  if (!item) return;
+  const doctor = $("il-doctor").value;
+  const data = { student_id: item.student_id, staff_id: item.staff_id, date: today(),
+    saw_doctor: doctor === "" ? null : doctor === "yes", diagnosis: $("il-diagnosis").value || null,
+    recovered_on: $("il-recovered").checked ? today() : null, back_on: null, closed: $("il-closed").checked,
+    note: $("il-note").value.trim() || null };
+  await save("illness_followup", data, "il-error", t("illness_saved", { name: item.name }));
+}
+
 async function save(kind, data, errorBox, message) {
   try {
     await addRecord(kind, data);
@@ -143,6 +161,7 @@ async function save(kind, data, errorBox, message) {
 if ($("tasks-today")) {
   $("followup-form").addEventListener("submit", saveFollowup);
   $("screening-form").addEventListener("submit", saveScreening);
+  $("illness-form").addEventListener("submit", saveIllness);
   document.querySelectorAll("[data-close]").forEach((b) => b.addEventListener("click", close));
   ["sc-place", "sc-from", "sc-to"].forEach((id) => $(id).addEventListener("input", showRisk));
   [REFERENCE, USER].forEach((name) => window.addEventListener(name, render));

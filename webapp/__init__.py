@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accountability.routes import bp as accountability_bp
+    from .dashboard.trend_views import bp as trends_bp
     from .notices.routes import bp as notices_bp
     from .quality.routes import bp as quality_bp
     from .dashboard.routes import bp as dashboard_bp
@@ -87,7 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
     for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, jobs_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp):
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp,
+                      trends_bp):
         app.register_blueprint(blueprint)
     from . import ledgers
     ledgers.register_blueprints(app)

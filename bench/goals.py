@@ -6,10 +6,10 @@ bench adds its module to GOAL_BENCHES and nothing else changes.
 """
 from __future__ import annotations
 
-from . import phones
+from . import phones, supplies
 from .common import table
 
-GOAL_BENCHES = {"phones": phones}
+GOAL_BENCHES = {"phones": phones, "supplies": supplies}
 
 
 def collect(results: dict) -> list[dict]:

@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import day, goals, phones, push, weight
+from . import day, goals, phones, push, supplies, weight
 from .common import Backend, backends
 
 OUT = Path(__file__).resolve().parent / "out" / "latest.json"
-BENCHES = ("push", "phones", "day", "weight")
+BENCHES = ("push", "phones", "day", "weight", "supplies")
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         results["phones"] = each_backend(lambda b: phones.run(b, args.phones, args.phone_batches), phones.report)
     if "day" in args.only:
         results["day"] = each_backend(lambda b: day.run(b, args.scale, args.days, args.repeat), day.report)
+    if "supplies" in args.only:
+        results["supplies"] = each_backend(lambda b: supplies.run(b, max(args.scale, 1.0), args.repeat),
+                                           supplies.report)
     if "weight" in args.only:
         results["weight"] = weight.run()
         print(weight.report(results["weight"]), flush=True)

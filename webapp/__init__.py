@@ -30,7 +30,7 @@ def _import_models() -> None:
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
-    from .ledgers.supplies import models as _supplies  # noqa: F401
+    from .ledgers import models as _ledgers  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .notices import models as _notices  # noqa: F401
     from .quality import models as _quality  # noqa: F401
@@ -43,7 +43,7 @@ def _register_record_kinds() -> None:
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
     from .notices import operations as _notice_items, records as _notices  # noqa: F401
-    from .ledgers.supplies import records as _supplies  # noqa: F401
+    from .ledgers import records as _ledgers  # noqa: F401
     from .org import reference as _org  # noqa: F401
     from .tracking import records as _tracking, reference as _tracking_reference  # noqa: F401
 

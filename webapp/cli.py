@@ -118,12 +118,9 @@ DEMO_SEEDERS.append(_duty_demo)
 from .ledgers.supplies.demo import seed_demo as _supplies_demo  # noqa: E402  (a month of supplies)
 
 DEMO_SEEDERS.append(_supplies_demo)
-<<<<<<< HEAD
-from .tracking.demo import seed_demo as _tracking_demo  # noqa: E402  (screenings, isolations, follow-ups)
-
-DEMO_SEEDERS.append(_tracking_demo)
-=======
 from .ledgers.disinfection.demo import seed_demo as _disinfection_demo  # noqa: E402  (a month of disinfection)
 
 DEMO_SEEDERS.append(_disinfection_demo)
->>>>>>> main
+from .tracking.demo import seed_demo as _tracking_demo  # noqa: E402  (screenings, isolations, follow-ups)
+
+DEMO_SEEDERS.append(_tracking_demo)

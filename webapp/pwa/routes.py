@@ -24,11 +24,7 @@ SW_SOURCE = Path(__file__).with_name("sw.js")
 STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as one version
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
                  "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices",
-<<<<<<< HEAD
-                 "pwa.field_tracking")
-=======
-                 "pwa.field_disinfection")
->>>>>>> main
+                 "pwa.field_disinfection", "pwa.field_tracking")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -107,17 +103,16 @@ def field_supplies():
     return _shell("field/supplies.html")
 
 
-<<<<<<< HEAD
-@bp.route("/field/tracking")
-def field_tracking():
-    """Follow-ups and screening (issue 8): static/js/field/tracking.js, records through the outbox."""
-    return _shell("field/tracking.html")
-=======
 @bp.route("/field/disinfection")
 def field_disinfection():
     """Disinfection of a school's or checkpoint's areas (消毒台账), offline: static/js/field/disinfection.js."""
     return _shell("field/disinfection.html")
->>>>>>> main
+
+
+@bp.route("/field/tracking")
+def field_tracking():
+    """Follow-ups and screening (issue 8): static/js/field/tracking.js, records through the outbox."""
+    return _shell("field/tracking.html")
 
 
 @bp.route("/offline")

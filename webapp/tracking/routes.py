@@ -22,6 +22,7 @@ from ..org.scoping import get_scoped
 from ..org.settings import current_settings, cutoff_moment, local_today
 from . import bp, listing, operations as rules, queries
 from .labels import word
+from .strings import phone_strings
 
 READERS = ADMIN_ROLES + TEACHERS
 readers = require_roles(*READERS)
@@ -34,7 +35,8 @@ ROWS_SHOWN = 200
 @bp.app_context_processor
 def _words():
     return {"tracking_reasons": rules.REASONS, "not_cleared_words": rules.NOT_CLEARED,
-            "status_words": listing.STATUS_WORDS, "tracking_summary": _summary, "tw": word}
+            "status_words": listing.STATUS_WORDS, "tracking_summary": _summary, "tw": word,
+            "tracking_strings": phone_strings}
 
 
 def _summary() -> dict | None:

@@ -1,4 +1,6 @@
-"""The phone's words for tracking, added to the field screens' strings (static/js/i18n.js reads them)."""
+"""The phone's words for tracking. The kinds' names join every field screen's strings (the outbox
+names its records); the rest go only into the tracking screen and the class check, in a block of
+their own (`data-i18n`, merged by static/js/i18n.js), so the other screens stay small."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,6 +8,15 @@ from flask_babel import lazy_gettext as _l
 from ..pwa.strings import FIELD
 from .operations import NOT_CLEARED
 
+KINDS = {
+    "kind_screening": _l("Screening"),
+    "kind_isolation_followup": _l("Isolation follow-up"),
+    "kind_isolation_start": _l("Isolation start"),
+    "kind_isolation_change": _l("Isolation change"),
+    "kind_illness_followup": _l("Illness follow-up"),
+    "kind_status_change": _l("Status change"),
+    "kind_support_followup": _l("Support follow-up"),
+}
 TRACKING = {
     "tasks_none": _l("Nothing to do today for the people you answer for."),
     "tasks_empty_phone": _l("No people on this phone yet. Connect once so the phone can fetch the people you answer for."),
@@ -18,13 +29,6 @@ TRACKING = {
     "screening_saved": _l("The screening of {name} is saved on this phone; it is sent when there is signal."),
     "risk_warning": _l("{place} is a risk area in these dates: {name} is tracked from now on."),
     "not_enter": _l("May not enter today"),
-    "kind_screening": _l("Screening"),
-    "kind_isolation_followup": _l("Isolation follow-up"),
-    "kind_isolation_start": _l("Isolation start"),
-    "kind_isolation_change": _l("Isolation change"),
-    "kind_illness_followup": _l("Illness follow-up"),
-    "kind_status_change": _l("Status change"),
-    "kind_support_followup": _l("Support follow-up"),
     "field_isolation_id": _l("Isolation"),
     "field_temperature_morning": _l("Morning temperature (°C)"),
     "field_temperature_afternoon": _l("Afternoon temperature (°C)"),
@@ -33,4 +37,11 @@ TRACKING = {
     "field_health": _l("Health now"),
     **{f"nc_{code}": word for code, word in NOT_CLEARED.items()},
 }
-FIELD.update(TRACKING)
+CLASS_CHECK = ("not_enter", *(f"nc_{code}" for code in NOT_CLEARED))
+FIELD.update(KINDS)
+
+
+def phone_strings(screen: str = "tracking") -> dict[str, str]:
+    """The words of the tracking screen, or of the class check's "may not enter today"."""
+    keys = CLASS_CHECK if screen == "check" else TRACKING
+    return {key: str(TRACKING[key]) for key in keys}

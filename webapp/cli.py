@@ -31,6 +31,13 @@ DEMO_SEEDERS: list[Callable] = []
 def register_cli(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(demo_logins)
+    from .audit.cli import audit_purge
+    from .org.cli import reset_password
+    app.cli.add_command(audit_purge)
+    app.cli.add_command(reset_password)
+    from .backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _in_default_language(command):

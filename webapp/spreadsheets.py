@@ -209,13 +209,22 @@ def xlsx_bytes(*tables: Table) -> bytes:
     return out.getvalue()
 
 
-def response(table: Table, download_name: str, fmt: str = "xlsx"):
-    """The file as a download: `fmt` is "xlsx" or "csv"; `download_name` without its extension."""
+def response(table: Table, download_name: str, fmt: str = "xlsx", about=None):
+    """The file as a download: `fmt` is "xlsx" or "csv"; `download_name` without its extension.
+
+    Every download is in the audit log: who took which file about which unit (`about`, else the
+    user's area), from where.
+    """
+    from flask_login import current_user
+
+    from . import audit
     out = io.BytesIO()
     if fmt == "csv":
         write_csv(out, table)
     else:
         write_xlsx(out, table)
     out.seek(0)
+    # After the rows are read: the commit would expire every row object a lazy `rows` still has to read.
+    audit.viewed("export", unit=about if about is not None else current_user.scope, detail=f"{download_name}.{fmt}")
     return send_file(out, as_attachment=True, download_name=f"{download_name}.{fmt}",
                      mimetype=CSV_TYPE if fmt == "csv" else XLSX_TYPE)

@@ -12,7 +12,7 @@ from flask import render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from .. import spreadsheets
+from .. import audit, spreadsheets
 from ..navigation import TEACHERS, add_entry
 from ..org.access import require_roles
 from ..org.models import ADMIN_ROLES, Unit, utcnow
@@ -82,6 +82,8 @@ def tracked():
     named = listing.shows_names(unit) or current_user.role in TEACHERS
     rows = listing.rows(unit, {k: p.reasons for k, p in chosen.items()},
                         {k: p.isolation for k, p in chosen.items() if p.isolation}) if named else []
+    if rows:
+        audit.viewed("view_screening", unit=unit, detail=f"tracked list: {len(rows)} people")
     return render_template("tracking/tracked.html", day=day, unit=unit, counts=counts, total=len(people),
                            shown=len(chosen), rows=rows[:ROWS_SHOWN], more=max(len(rows) - ROWS_SHOWN, 0),
                            reason=reason, named=named, children=listing.per_child(unit, chosen),
@@ -99,6 +101,8 @@ def isolation():
         lists = {name: [v for v in views if v.key in keys] for name, views in lists.items()}
     views = {v.key: v for v in lists["now"]}
     rows = {row.key: row for row in listing.rows(unit, {k: ["isolation"] for k in views}, views)}
+    if rows:
+        audit.viewed("view_isolation", unit=unit, detail=f"isolation lists: {len(rows)} people")
     missed = {key: len(rules.missed_days(v.state, v.followed, day, _past_cutoff(day))) for key, v in views.items()}
     return render_template("tracking/isolation.html", day=day, unit=unit, past_cutoff=_past_cutoff(day), missed=missed,
                            lists={name: [rows[v.key] for v in vs if v.key in rows] for name, vs in lists.items()},
@@ -116,6 +120,8 @@ def clearance():
     counts = {code: sum(1 for r in blocked.values() if code in r) for code in rules.NOT_CLEARED}
     named = listing.shows_names(unit) or current_user.role in TEACHERS
     rows = listing.rows(unit, blocked) if named else []
+    if rows:
+        audit.viewed("view_screening", unit=unit, detail=f"clearance list: {len(rows)} people")
     return render_template("tracking/clearance.html", day=day, unit=unit, total=len(reasons),
                            not_cleared=len(blocked), counts=counts, rows=rows[:ROWS_SHOWN],
                            more=max(len(rows) - ROWS_SHOWN, 0), named=named,

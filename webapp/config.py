@@ -49,7 +49,8 @@ class Config:
     LANGUAGES = ("zh", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")  # per account and address
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 5 minutes")  # per address, all accounts
     # The number of reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto
     # give the client's address and scheme; 0 ignores those headers (nobody can forge an address).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -43,3 +43,15 @@ def areas(county):
     a.gate_b = dis.save_area(None, user, county.school_b1, name="校门", kind=AreaKind.gate, due_times=None, active=True)
     db.session.commit()
     return a
+
+
+@pytest.fixture
+def plan(county):
+    """The county's plan of three items."""
+    from webapp.ledgers.reopening import operations as reopening
+    p = SimpleNamespace()
+    p.campus = reopening.save_item(None, title="校园全面消毒", detail=None, position=1, active=True)
+    p.supplies = reopening.save_item(None, title="防疫物资按标准储备", detail=None, position=2, active=True)
+    p.drill = reopening.save_item(None, title="应急处置演练", detail=None, position=3, active=True)
+    db.session.commit()
+    return p

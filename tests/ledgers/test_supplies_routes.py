@@ -112,3 +112,10 @@ def test_exports_through_the_one_writer(county, items, as_user):
     overview = data_rows(client.get("/ledgers/supplies/overview.xlsx").data)
     assert overview[0][0] == county.school_a1.name and (overview[0][2], overview[0][4], overview[0][6]) == ("口罩", 83, 71)
     assert as_user("township_a").get(f"/ledgers/supplies/school/{county.school_b1.id}/ledger.xlsx").status_code == 404
+
+
+def test_an_export_is_in_the_audit_log(county, items, as_user):
+    from webapp.audit.models import AuditEntry
+    as_user("township_a").get(f"/ledgers/supplies/school/{county.school_a1.id}/ledger.xlsx")
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "export")).one()
+    assert (entry.username, entry.unit_id) == ("township_a", county.school_a1.id)

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..health.models import CheckSession
-from ..health.operations import (ReportStatus, checked_per_unit, expected_students, report_status,
+from ..health import tallies
+from ..health.operations import (ReportStatus, expected_students, report_status,
                                  units_of_kind)
 from ..org.models import Staff, Student, Unit, UnitKind, utcnow
 from ..org.ordering import unit_key
@@ -138,7 +139,7 @@ def completeness(scope: Unit, day: date, now: datetime | None = None) -> Complet
     """
     units = _units_by_kind(scope)
     class_ids = units_of_kind(scope, UnitKind.klass)
-    expected, checked = expected_students(class_ids), checked_per_unit(class_ids, day)
+    expected, checked = expected_students(class_ids), tallies.checked(class_ids, day)
     reports = report_status(units_of_kind(scope, UnitKind.klass, UnitKind.school), day)
     townships = {unit_id: name for unit_id, name, _path in units[UnitKind.township]}
     grades = {unit_id: name for unit_id, name, _path in units[UnitKind.grade]}

@@ -115,7 +115,7 @@ def export_month(unit_id: int):
     unit = _place(unit_id)
     first = _month_arg()
     table = export.month_table(unit, first, ops.entries(unit, first, _month_end(first)))
-    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}")
+    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}", about=unit)
 
 
 # ---- areas and defaults --------------------------------------------------------------------

@@ -103,7 +103,7 @@ def export_ledger(school_id: int):
     first = _day_arg("from", last.replace(day=1))
     last = max(first, _day_arg("to", last))
     table = export.ledger_table(unit, first, last, ops.movements(unit, first, last))
-    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}")
+    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", about=unit)
 
 
 def _day_arg(name: str, default: date) -> date:

@@ -1,15 +1,15 @@
 """tracking: indexes for the rare signs of the health checks (fevers, illness absences) over weeks
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 13:55:00
 
 """
 from alembic import op
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

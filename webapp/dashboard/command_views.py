@@ -1,6 +1,8 @@
 """The command view (指挥调度): a unit's missing, abnormal and ledger figures on one phone screen, each a link."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -48,3 +50,16 @@ def view():
         tracking=_tracking(unit, day, past), supplies=_supplies(unit, day),
         checkpoint_fevers=checkpoint_fevers(unit, day) if current_user.role in DUTY_ROLES else None,
         duty_roles=DUTY_ROLES, people_level=unit.kind in (UnitKind.school, UnitKind.grade, UnitKind.klass))
+
+
+@bp.route("/files")
+@admin_only
+def files():
+    """Every ledger of a unit as a file (.xlsx and CSV), in one list: the day, the period, the month."""
+    unit_id = request.args.get("unit_id", type=int)
+    unit = get_scoped(Unit, unit_id) if unit_id is not None else current_user.scope
+    today = local_today()
+    return render_template("dashboard/files.html", unit=unit, today=today, month=today.strftime("%Y-%m"),
+                           start=today - timedelta(days=29), crumbs=breadcrumb(unit, current_user),
+                           duty_roles=DUTY_ROLES, large=unit.kind in (UnitKind.county, UnitKind.township),
+                           people_level=unit.kind in (UnitKind.school, UnitKind.grade, UnitKind.klass))

@@ -257,9 +257,7 @@ def add_volunteer(shift_id: int):
     form = VolunteerForm()
     if form.validate_on_submit():
         try:
-            person, new = ops.add_volunteer(shift.checkpoint.unit, form.name.data, form.phone.data)
-            if not in_scope(person.unit):
-                raise RuleError(_l("This number belongs to someone outside your area."), "phone")
+            person, new = ops.add_volunteer(shift.checkpoint.unit, form.name.data, form.phone.data, current_user)
             ops.assign(shift, person)
         except RuleError as error:
             db.session.rollback()

@@ -133,3 +133,6 @@ DEMO_SEEDERS.append(_disinfection_demo)
 from .ledgers.reopening.demo import seed_demo as _reopening_demo  # noqa: E402  (the reopening plans)
 
 DEMO_SEEDERS.append(_reopening_demo)
+from .ledgers.online.demo import seed_demo as _online_demo  # noqa: E402  (a week of online learning)
+
+DEMO_SEEDERS.append(_online_demo)

@@ -18,11 +18,13 @@ STAFF_CHECKERS = (Role.school_admin,)  # the school's staff check (a phone at a 
 REPORTERS = (Role.school_admin, Role.homeroom_teacher)  # a class's or school's daily / zero report
 REPORT_READERS = (*ADMIN_ROLES, Role.homeroom_teacher)  # a unit's day: completeness, reports, the ledger
 STUDENT_CREATORS = ADMIN_ROLES  # adding a student (a homeroom teacher edits her class's students)
+# A field shell opened by a role not listed shows a notice instead (static/js/field/app.js); the class
+# check is everyone's with a roll (a volunteer has none: the screen says she has no one to check).
 FIELD_SCREEN_ROLES = {
-    "pwa.field_check": CHECKERS,
     "pwa.field_staff_check": STAFF_CHECKERS,
     "pwa.field_report": REPORTERS,
 }
+FIELD_TASK_ROLES = {**FIELD_SCREEN_ROLES, "pwa.field_check": CHECKERS}  # the tasks on the field home
 
 
 def roles_text(roles) -> str:

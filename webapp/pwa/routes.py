@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from ..navigation import add_entry
-from ..org.access import FIELD_SCREEN_ROLES, roles_text
+from ..org.access import FIELD_SCREEN_ROLES, FIELD_TASK_ROLES, roles_text
 from ..org.models import Role
 from ..sync import registry
 from .strings import strings_for
@@ -57,7 +57,7 @@ def manifest():
 def _shell(template: str, **context) -> Response:
     roles = FIELD_SCREEN_ROLES.get(request.endpoint)
     response = Response(render_template(template, screen_roles=roles_text(roles) if roles else "",
-                                        roles_of=lambda endpoint: roles_text(FIELD_SCREEN_ROLES[endpoint]),
+                                        roles_of=lambda endpoint: roles_text(FIELD_TASK_ROLES[endpoint]),
                                         **context))
     # The service worker keeps the copy for offline use; the browser must not keep a stale one.
     response.headers["Cache-Control"] = "no-cache"

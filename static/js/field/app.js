@@ -23,19 +23,12 @@ async function showUser() {
   const [user, scope] = await Promise.all([getMeta("user"), getMeta("scope")]);
   document.getElementById("who").textContent = user ? `${user.display_name} · ${scope ? scope.name : ""}` : "";
   document.body.dataset.role = user ? user.role : "";
-  gateScreen(user);
-}
-
-/** A screen that is not for the user's role says so instead of offering a list it cannot use. */
-function gateScreen(user) {
-  const main = document.getElementById("main");
-  if (!user || !main.dataset.roles || main.dataset.roles.split(" ").includes(user.role)) return;
-  if (main.dataset.gated) return;
-  main.dataset.gated = "1";
-  // Hidden, not removed: the screen's own script still finds its elements.
-  for (const child of main.children) child.hidden = true;
-  main.prepend(h("p", { class: "notice", role: "note", id: "not-for-role" }, t("not_for_role")),
-    h("p", {}, h("a", { class: "button", href: "/field/" }, t("to_tasks"))));
+  const main = document.getElementById("main"), roles = main.dataset.roles;
+  if (user && roles && !roles.split(" ").includes(user.role) && !main.dataset.gated) {
+    main.dataset.gated = 1;
+    for (const c of main.children) c.hidden = true;
+    main.prepend(h("p", { class: "notice", id: "not-for-role" }, t("not_for_role")));
+  }
 }
 
 function showBanners(worker) {

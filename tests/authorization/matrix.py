@@ -86,6 +86,7 @@ MATRIX = {
     ("GET", "pwa.field_staff_check"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "pwa.field_supplies"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "pwa.field_tracking"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "pwa.field_training"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "pwa.manifest"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "pwa.offline"): (200, 200, 200, 200, 200, 200, 200, 200),
     ("GET", "pwa.service_worker"): (200, 200, 200, 200, 200, 200, 200, 200),
@@ -118,6 +119,9 @@ MATRIX = {
     ("GET", "tracking.risk_areas"): (200, 200, 200, 403, 403, 403, 302, 302),
     ("GET", "tracking.tracked"): (200, 200, 200, 200, 200, 403, 302, 302),
     ("GET", "tracking.tracked_ledger"): (200, 200, 200, 200, 200, 403, 302, 302),
+    ("GET", "training.export_school"): (200, 200, 200, 403, 403, 403, 302, 302),
+    ("GET", "training.overview"): (200, 200, 302, 403, 403, 403, 302, 302),
+    ("GET", "training.school"): (200, 200, 200, 403, 403, 403, 302, 302),
     ("GET", "trends.unit"): (200, 200, 200, 200, 200, 403, 302, 302),
     ("POST", "accountability.summary_job"): (400, 400, 400, 403, 403, 403, 302, 302),
     ("POST", "auth.change_password"): (200, 200, 200, 200, 200, 200, 302, 302),
@@ -171,4 +175,5 @@ MATRIX = {
     ("POST", "sync_upload.upload"): (200, 200, 200, 200, 200, 200, 302, 302),
     ("POST", "tracking.person"): (400, 400, 400, 400, 404, 403, 302, 302),
     ("POST", "tracking.risk_areas"): (400, 403, 403, 403, 403, 403, 302, 302),
+    ("POST", "training.school"): (200, 200, 200, 403, 403, 403, 302, 302),
 }

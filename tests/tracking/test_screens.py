@@ -133,3 +133,10 @@ def test_looking_at_a_persons_tracking_data_is_audited(county, as_user):
     assert [e.action for e in entries] == ["view_screening"] and entries[0].username == "school_a1"
     as_user("school_a1").get("/tracking/isolation.xlsx")
     assert db.session.query(AuditEntry).filter_by(action="export", username="school_a1").count() == 1
+
+
+def test_the_card_says_who_did_what_when(county, as_user):
+    student = county.students_a1_1[0]
+    _today_isolation(county, student)
+    page = as_user("school_a1").get(f"/tracking/person/student/{student.id}").get_data(as_text=True)
+    assert "homeroom_a1" in page  # the display name of the account that started it

@@ -1,6 +1,7 @@
 """The Flask extensions, created once and bound to the app in create_app()."""
 from flask import request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +27,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+compress = Compress()  # gzip / brotli answers (config.py: COMPRESS_*)
 
 
 def select_locale():

@@ -136,3 +136,6 @@ DEMO_SEEDERS.append(_reopening_demo)
 from .ledgers.online.demo import seed_demo as _online_demo  # noqa: E402  (a week of online learning)
 
 DEMO_SEEDERS.append(_online_demo)
+from .tracking.demo import seed_demo as _tracking_demo  # noqa: E402  (screenings, isolations, follow-ups)
+
+DEMO_SEEDERS.append(_tracking_demo)

@@ -234,7 +234,7 @@ def assign(shift_id: int):
     form.staff_ids.choices = [(int(v), "") for v in request.form.getlist("staff_ids") if v.isdigit()]
     if not form.validate_on_submit():
         return _shift_page(shift, assign_form=form), 400
-    people = [get_scoped(Staff, staff_id) for staff_id in form.staff_ids.data]
+    people = [get_scoped(Staff, staff_id) for staff_id in form.staff_ids.data or ()]  # none ticked: no list at all
     if not people:
         flash(_("Tick the people to put on this shift."), "error")
         return redirect(url_for("duty.shift", shift_id=shift.id))

@@ -25,7 +25,8 @@ STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
                  "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices",
                  "pwa.field_dashboard", "pwa.field_disinfection",
-                 "pwa.field_reopening", "pwa.field_online", "pwa.field_tracking")
+                 "pwa.field_reopening", "pwa.field_online", "pwa.field_tracking",
+                 "pwa.field_training")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -132,6 +133,12 @@ def field_online():
 def field_tracking():
     """Follow-ups and screening (issue 8): static/js/field/tracking.js, records through the outbox."""
     return _shell("field/tracking.html")
+
+
+@bp.route("/field/training")
+def field_training():
+    """A school's training session (培训台账), offline: static/js/field/training.js, through the outbox."""
+    return _shell("field/training.html")
 
 
 @bp.route("/offline")

@@ -39,6 +39,7 @@ class HealthCheck(db.Model):
 
     __tablename__ = "health_check"
     __scope_column__ = "unit_id"  # the unit at the time of the check: history stays where it happened
+    __student_column__ = "student_id"  # a subject teacher: her students' checks only, never a colleague's
     __table_args__ = (
         CheckConstraint("(student_id IS NULL) <> (staff_id IS NULL)", name="one_person"),
         Index("ix_health_check_date_unit", "date", "unit_id"),

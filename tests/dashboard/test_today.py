@@ -57,6 +57,7 @@ def test_abnormal_people_one_line_each_fever_first_staff_for_leaders(county):
                      (county.students_a1_2[0].name, "symptoms", False),
                      (county.students_b1_1[0].name, "illness", False)]
     assert (day.count("fever"), day.count("symptoms"), day.count("illness")) == (2, 1, 1)
+    assert day.abnormal[0].item.unit_name == "东镇一小 一(1)班"  # above a school, the class says which school
     township = today(county.township_a, DAY, Role.township_admin, now=AFTER_CUTOFF)
     assert county.students_b1_1[0].name not in {p.item.name for p in township.abnormal}
 
@@ -103,4 +104,6 @@ def test_the_start_page_reads_a_fixed_number_of_queries(county):
         today(county.county, DAY, Role.county_admin, now=AFTER_CUTOFF)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) <= 10
+    # completeness (units, expected, checked, reports, settings), abnormal students and staff, whom to
+    # call (named, accounts), the schools of the abnormal (paths, names): never one per unit or person
+    assert len(statements) <= 12

@@ -96,8 +96,25 @@ def abnormal_people(scope: Unit, day: date, with_staff: bool) -> list[AbnormalPe
             kind, key = kind_of(item.check), (person, getattr(item.check, column))
             if kind and (key not in people or KINDS.index(kind) < KINDS.index(people[key].kind)):
                 people[key] = AbnormalPerson(item, kind, person == "staff")
-    return sorted(people.values(), key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
-                                                  p.item.name))
+    found = sorted(people.values(), key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
+                                                   p.item.name))
+    if scope.kind in (UnitKind.county, UnitKind.township):
+        _name_schools(found)
+    return found
+
+
+def _name_schools(people: list[AbnormalPerson]) -> None:
+    """Above a school, "一(1)班" alone says nothing: put the school's name before the class's (two queries)."""
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(
+        Unit.id.in_({p.item.check.unit_id for p in people}))).all()) if people else {}
+    school_of = {unit_id: int(path.strip("/").split("/")[2]) for unit_id, path in paths.items()
+                 if path.count("/") > 3}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(set(school_of.values())))).all()) \
+        if school_of else {}
+    for person in people:
+        school = names.get(school_of.get(person.item.check.unit_id))
+        if school and school != person.item.unit_name:
+            person.item = Abnormal(person.item.check, person.item.name, f"{school} {person.item.unit_name}")
 
 
 def contacts(unit_ids: list[int]) -> dict[int, Contact]:

@@ -23,7 +23,8 @@ async function init() {
   $("session").addEventListener("change", () => { page.sessionChosen = true; });
   for (const id of ["unit", "session", "date"]) if ($(id)) $(id).addEventListener("change", load);
   // New reference data redraws the list, but never over changes the teacher has not saved yet.
-  window.addEventListener(REFERENCE, () => page.touched || load());
+  // Nor under a panel the teacher has open.
+  window.addEventListener(REFERENCE, () => page.touched || page.rows.some((r) => !r.panel.hidden) || load());
   window.addEventListener(USER, load);
   form.addEventListener("submit", save);
   // Never show the lists of the account that used this phone before: wait for the server's word.
@@ -34,6 +35,7 @@ async function init() {
 async function load() {
   page.touched = false;
   page.threshold = await feverThreshold();
+  page.pulled = Boolean(await getMeta("lastPull"));
   await fillUnits();
   const people = await listPeople();
   await chooseSession(people);
@@ -99,15 +101,18 @@ function normal() {
 
 function render() {
   $("people").replaceChildren(...page.rows.map(rowElement));
-  $("check-error").textContent = page.rows.length ? "" : t("no_people");
+  // Synced and still no one: the account has no class (a volunteer, a subject teacher), not "connect once".
+  $("check-error").textContent = page.rows.length ? "" : t(page.pulled ? "no_people_synced" : "no_people");
   updateButton();
 }
 
 function updateButton() {
   const dirty = page.rows.filter((r) => r.dirty).length;
   const fresh = page.rows.every((r) => !r.last);
-  $("save").textContent = fresh ? t("save_all", { n: dirty }) : t("save_changes", { n: dirty });
-  $("save").disabled = !page.rows.length;
+  // Nothing to save is said on the button itself, which then does nothing: never a silent tap.
+  $("save").textContent = !dirty && page.rows.length ? t("all_saved")
+    : fresh ? t("save_all", { n: dirty }) : t("save_changes", { n: dirty });
+  $("save").disabled = !dirty;
 }
 
 function rowElement(row) {
@@ -144,6 +149,7 @@ function toggle(row, open = row.panel.hidden) {
   }
   row.panel.hidden = !open;
   row.button.setAttribute("aria-expanded", String(open));
+  if (open) row.panel.scrollIntoView({ block: "nearest" });  // above the save bar (scroll-margin), not behind it
 }
 
 /** The inline panel of one person: attendance, reason, temperature, symptoms, note. */
@@ -217,6 +223,7 @@ function change(row, values) {
   }
   if (row.controls) row.controls.reason.value = row.state.absence_reason || "illness";
   row.dirty = page.touched = true;
+  $("saved").hidden = true;  // what the last save said is no longer the whole story
   if (row.controls) showPanel(row);
   showState(row);
   updateButton();
@@ -276,6 +283,7 @@ async function save(event) {
   }
   $("check-error").textContent = "";
   page.touched = false;
+  page.sessionChosen = true;  // the teacher works in this session now: new data never switches it
   page.rows.forEach(showState);
   updateButton();
   say(t("saved", { n: dirty.length, pending: (await counts()).pending }));

@@ -6,19 +6,28 @@ bench adds its module to GOAL_BENCHES and nothing else changes.
 """
 from __future__ import annotations
 
-from . import phones
+from . import leaders, phones, supplies
 from .common import table
 
-GOAL_BENCHES = {"phones": phones}
+GOAL_BENCHES = {"phones": phones, "leaders": leaders, "supplies": supplies}
 
 
 def collect(results: dict) -> list[dict]:
-    """The goal rows of every bench that ran."""
+    """The goal rows of every bench that ran (the county's day is set against the phones' ceiling)."""
     rows = []
     for name, module in GOAL_BENCHES.items():
-        if results.get(name):
+        if not results.get(name):
+            continue
+        if module is leaders:
+            rows.extend(leaders.goals(results[name], _ceiling_rate(results.get("phones") or [])))
+        else:
             rows.extend(module.goals(results[name]))
     return rows
+
+
+def _ceiling_rate(phone_results: list[dict]) -> float | None:
+    """PostgreSQL's executemany rate of the phones bench, same run: the county's day at the database's pace."""
+    return next((r["ceiling"]["records_per_s"] for r in phone_results if r["backend"] == "postgresql"), None)
 
 
 def report(rows: list[dict]) -> str:

@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import day, goals, phones, push, weight
+from . import day, goals, leaders, phones, push, supplies, weight
 from .common import Backend, backends
 
 OUT = Path(__file__).resolve().parent / "out" / "latest.json"
-BENCHES = ("push", "phones", "day", "weight")
+BENCHES = ("push", "phones", "leaders", "day", "weight", "supplies")
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,6 +30,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"comma-separated benches to run, of {', '.join(BENCHES)} (default: all)")
     parser.add_argument("--scale", type=_positive, default=0.1,
                         help="county size for the day bench; 1.0 = 200,000 students in ~5,000 classes (default 0.1)")
+    parser.add_argument("--county-scale", type=_positive, default=1.0,
+                        help="county size for the leaders bench (PostgreSQL only; default 1.0: 200,000 students)")
+    parser.add_argument("--county-days", type=int, choices=range(1, 121), default=60, metavar="1-120",
+                        help="days of tallies and reports in the leaders bench, ending today (default 60)")
     parser.add_argument("--days", type=int, choices=range(1, 31), default=1, metavar="1-30",
                         help="days of checks in the county, ending with this morning (default 1)")
     parser.add_argument("--repeat", type=int, choices=range(1, 21), default=3, metavar="1-20",
@@ -111,8 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         results["push"] = each_backend(lambda b: push.run(b, args.batches, args.batch_size, args.workers), push.report)
     if "phones" in args.only:
         results["phones"] = each_backend(lambda b: phones.run(b, args.phones, args.phone_batches), phones.report)
+    if "leaders" in args.only:
+        results["leaders"] = each_backend(lambda b: leaders.run(b, args.county_scale, args.county_days, args.phones),
+                                          leaders.report)
     if "day" in args.only:
         results["day"] = each_backend(lambda b: day.run(b, args.scale, args.days, args.repeat), day.report)
+    if "supplies" in args.only:
+        results["supplies"] = each_backend(lambda b: supplies.run(b, max(args.scale, 1.0), args.repeat),
+                                           supplies.report)
     if "weight" in args.only:
         results["weight"] = weight.run()
         print(weight.report(results["weight"]), flush=True)

@@ -10,7 +10,7 @@ from webapp import cli
 from webapp.extensions import db
 from webapp.org import demo
 from webapp.org.demo import DEMO_LOGINS, DEMO_PASSWORD
-from webapp.org.importer import id_birth_date, id_gender
+from webapp.org.importer.rows import id_birth_date, id_gender
 from webapp.org.models import Responsibility, Role, Staff, Student, Unit, UnitKind, User
 from webapp.org.validators import valid_id_number, valid_mobile
 

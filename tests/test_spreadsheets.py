@@ -76,3 +76,15 @@ def test_the_csv_file_has_the_same_lines_with_formulas_quoted(ctx):
     assert [line[0] for line in lines[3:3 + len(PLANTED)]] == ["'" + text for text in PLANTED]
     assert lines[3 + len(PLANTED)] == ["张三", "38.4", "2026-03-02", "2026-03-02 07:40"]
     assert lines[-1][0].startswith("填表人：")
+
+
+def test_several_sheets_with_any_names_and_text_read_back_as_written(ctx):
+    from webapp.spreadsheets import write_xlsx
+    out = io.BytesIO()
+    odd = 'a<b>&"c"\'d 张三'
+    write_xlsx(out, table([[odd, 1, None, None]]),
+               Table(title="第二张 [1/2]", columns=[Column("x")], rows=[["y"]], sheet="名单: 一/二"))
+    book = workbook(out.getvalue())
+    assert [s.title for s in book.worksheets] == ["晨午检台账", "名单： 一／二"]
+    assert data_rows(out.getvalue())[0][:2] == (odd, 1)
+    assert book.worksheets[1].cell(HEADER_ROW + 1, 1).value == "y"

@@ -27,10 +27,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every area's models, so that Alembic and create_all see the whole schema."""
+    from .audit import models as _audit  # noqa: F401
     from .duty import models as _duty  # noqa: F401
     from .health import models as _health  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
-    from .ledgers.supplies import models as _supplies  # noqa: F401
+    from .ledgers import models as _ledgers  # noqa: F401
     from .org import models as _org, settings as _settings  # noqa: F401
     from .notices import models as _notices  # noqa: F401
     from .quality import models as _quality  # noqa: F401
@@ -43,7 +44,7 @@ def _register_record_kinds() -> None:
     from .duty import records as _duty  # noqa: F401
     from .health import records as _health  # noqa: F401
     from .notices import operations as _notice_items, records as _notices  # noqa: F401
-    from .ledgers.supplies import records as _supplies  # noqa: F401
+    from .ledgers import records as _ledgers  # noqa: F401
     from .org import reference as _org  # noqa: F401
     from .tracking import records as _tracking  # noqa: F401
 
@@ -68,8 +69,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accountability.routes import bp as accountability_bp
+    from .dashboard.command_views import bp as command_bp
+    from .dashboard.trend_views import bp as trends_bp
     from .notices.routes import bp as notices_bp
     from .quality.routes import bp as quality_bp
+    from .audit.routes import bp as audit_bp
     from .dashboard.routes import bp as dashboard_bp
     from .duty.public import bp as public_bp
     from .duty.routes import bp as duty_bp
@@ -86,8 +90,9 @@ def _register_blueprints(app: Flask) -> None:
     from .tracking import bp as tracking_bp
     from .tracking import admin_views, person_views, routes as _tracking_routes  # noqa: F401  (they fill its bp)
 
-    for blueprint in (auth_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, jobs_bp, duty_bp, public_bp,
-                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp):
+    for blueprint in (auth_bp, audit_bp, org_bp, imports_bp, settings_bp, dashboard_bp, health_bp, jobs_bp, duty_bp, public_bp,
+                      sync_bp, sync_upload_bp, pwa_bp, accountability_bp, quality_bp, tracking_bp, notices_bp,
+                      trends_bp, command_bp):
         app.register_blueprint(blueprint)
     from . import ledgers
     ledgers.register_blueprints(app)

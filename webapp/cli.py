@@ -31,6 +31,13 @@ DEMO_SEEDERS: list[Callable] = []
 def register_cli(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(demo_logins)
+    from .audit.cli import audit_purge
+    from .org.cli import reset_password
+    app.cli.add_command(audit_purge)
+    app.cli.add_command(reset_password)
+    from .backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _in_default_language(command):
@@ -118,3 +125,9 @@ DEMO_SEEDERS.append(_duty_demo)
 from .ledgers.supplies.demo import seed_demo as _supplies_demo  # noqa: E402  (a month of supplies)
 
 DEMO_SEEDERS.append(_supplies_demo)
+from .ledgers.disinfection.demo import seed_demo as _disinfection_demo  # noqa: E402  (a month of disinfection)
+
+DEMO_SEEDERS.append(_disinfection_demo)
+from .ledgers.reopening.demo import seed_demo as _reopening_demo  # noqa: E402  (the reopening plans)
+
+DEMO_SEEDERS.append(_reopening_demo)

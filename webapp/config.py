@@ -49,14 +49,18 @@ class Config:
     LANGUAGES = ("zh", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")  # per account and address
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 5 minutes")  # per address, all accounts
     # The number of reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto
     # give the client's address and scheme; 0 ignores those headers (nobody can forge an address).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))  # sent only over HTTPS
+    # How long the audit log is kept (days); never less than 3 years (webapp/audit/models.py).
+    AUDIT_KEEP_DAYS = int(os.environ.get("AUDIT_KEEP_DAYS", str(3 * 365 + 1)))
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # the largest upload (a spreadsheet of 200,000 rows fits)
     SYNC_MAX_RECORDS = int(os.environ.get("SYNC_MAX_RECORDS", "500"))
     PAGE_SIZE = 50
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")  # `flask backup` without a path writes there (instance/backups)
     # "thread": each web process runs background jobs (county exports) in a thread; "off": only
     # `flask jobs run` processes do (docs/deploy.md).
     JOBS_WORKER = os.environ.get("JOBS_WORKER", "thread")

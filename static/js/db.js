@@ -1,7 +1,7 @@
 // The phone's database: the ONLY module that knows the IndexedDB schema.
 // Stores: outbox (records not yet acknowledged by the server), reference (pulled collections),
 // journal (records saved on this phone in the last days, for "already checked" and the daily
-// counts), meta (cursor, last sync, device id, the logged-in user).
+// counts), meta (cursor, last sync, device id, the logged-in user, the last command view opened).
 
 const NAME = "shaodian";
 
@@ -18,7 +18,7 @@ const STEPS = [
 export const VERSION = STEPS.length;
 
 // Meta keys that belong to the logged-in user; they leave the phone at logout.
-const USER_META = ["user", "scope", "cursor", "lastSync", "lastPull", "csrf", "clockSkew", "pullMore"];
+const USER_META = ["user", "scope", "cursor", "lastSync", "lastPull", "csrf", "clockSkew", "pullMore", "dashboard"];
 
 let opening = null;
 

@@ -112,6 +112,13 @@ def test_a_bad_period_is_explained_never_a_500(county, as_user, query):
     assert response.status_code in (200, 404)
 
 
+@pytest.mark.parametrize("query", ["monthly?month=9999-12", "monthly?month=0001-01", "?start=9999-12-31",
+                                   "?start=0001-01-01&end=0001-01-02"])
+def test_a_month_or_day_at_the_calendars_edge_is_refused_on_the_form(county, as_user, query):
+    response = as_user("county").get(f"/traceback{'/' if query.startswith('m') else ''}{query}")
+    assert response.status_code == 200 and "2099-12-31" in response.get_data(as_text=True)
+
+
 def test_teachers_have_no_trace_back(county, as_user):
     assert as_user("homeroom_a1").get("/traceback").status_code == 403
 

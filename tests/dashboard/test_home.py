@@ -35,28 +35,29 @@ def test_an_admin_sees_todays_missing_reports_first(app, county, as_user):
     with rendered(app) as seen:
         page = client.get("/")
     assert page.status_code == 200
-    status = dict(seen)["dashboard/home.html"]["status"]
-    assert status.day == local_today()
-    assert [line.name for _school, line in status.missing] == ["一(2)班"]
+    today = dict(seen)["dashboard/home.html"]["today"]
+    assert today.status.day == local_today()
+    assert [line.name for line in today.missing] == ["东镇一小", "一(2)班"]  # the school's own report too
     text = page.get_data(as_text=True)
     # The missing report comes before anything else on the page.
     assert text.index(f"/reports/{county.class_a1_2.id}?") < text.index("Units below")
-    assert f"/reports/{county.class_a1_1.id}?" not in text
+    missing = text[text.index('id="h-missing"'):text.index('id="h-abnormal"')]
+    assert f"/reports/{county.class_a1_1.id}?" not in missing
 
 
 def test_the_county_admin_sees_every_class(app, county, as_user):
     client = as_user("county")
     with rendered(app) as seen:
         assert client.get("/").status_code == 200
-    status = dict(seen)["dashboard/home.html"]["status"]
-    assert status.totals["classes"] == 3 and status.totals["missing"] == 3
+    today = dict(seen)["dashboard/home.html"]["today"]
+    assert today.status.totals["classes"] == 3 and today.missing_classes == 3 and today.missing_schools == 3
 
 
 def test_teachers_get_no_completeness_on_the_start_page(app, county, as_user):
     client = as_user("homeroom_a1")
     with rendered(app) as seen:
         assert client.get("/").status_code == 200
-    assert dict(seen)["dashboard/home.html"]["status"] is None
+    assert dict(seen)["dashboard/home.html"]["today"] is None
 
 
 def test_the_menu_offers_reports_and_settings_by_role(county, as_user):

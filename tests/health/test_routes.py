@@ -80,6 +80,10 @@ def test_a_bad_date_is_shown_on_the_form_never_a_500(checked_day, as_user):
     assert "Not a valid date" in page
     assert client.get(f"/reports/ledger.xlsx?date=yesterday").status_code == 302
     assert client.get("/reports/completeness?unit_id=abc").status_code == 200
+    for far in ("0001-01-01", "9999-12-31"):  # the day before or after would overflow
+        assert "Choose a day between 2000-01-01 and 2099-12-31" in _text(
+            client.get(f"/reports/completeness?date={far}")), far
+        assert client.get(f"/reports/ledger.xlsx?date={far}").status_code == 302
 
 
 def test_a_persons_history_shows_every_entry(checked_day, as_user):

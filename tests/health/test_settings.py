@@ -38,6 +38,7 @@ def test_out_of_bounds_settings_are_refused_with_the_field_named(county, as_user
     client = as_user("county")
     client.set_cookie("lang", "en")
     for field, value in (("fever_threshold", "36.4"), ("fever_threshold", "38.6"), ("fever_threshold", "hot"),
+                         ("fever_threshold", "sNaN"), ("fever_threshold", "NaN"), ("fever_threshold", "-Infinity"),
                          ("report_cutoff", "25:00"), ("report_cutoff", ""), ("field_session_days", "0"),
                          ("field_session_days", "91")):
         response = client.post("/settings", data=GOOD | {field: value})

@@ -28,3 +28,13 @@ def push_movements(user, *movements) -> list[dict]:
 
 def days_ago(n: int) -> date:
     return clock.local_today() - timedelta(days=n)
+
+
+def disinfection(unit, areas, day: date | None = None, at: str = "08:00", **data) -> dict:
+    return {"unit_id": unit.id, "areas": [{"area_id": a.id} for a in areas],
+            "date": (day or clock.local_today()).isoformat(), "time": at, "method": "spray", "agent": "84消毒液",
+            "concentration": "500 mg/L", "done_by": "王老师", "note": None, **data}
+
+
+def push_disinfections(user, *entries) -> list[dict]:
+    return push(user, *(record("disinfection", e) for e in entries))

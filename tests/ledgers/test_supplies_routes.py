@@ -97,3 +97,25 @@ def test_only_the_county_sets_items(county, items, as_user):
     html = client.get("/ledgers/supplies/items").get_data(as_text=True)
     assert "84消毒液" in html
     assert client.get("/ledgers/supplies/items/99999/edit").status_code == 404
+
+
+def test_exports_through_the_one_writer(county, items, as_user):
+    from tests.sheets import data_rows, formula_cells
+    _stock(county, items)
+    push_movements(county.users.school_a1, movement(county.school_a1, items.masks, "used", 1, days_ago(0),
+                                                    note="=HYPERLINK(\"x\")"))
+    client = as_user("county")
+    data = client.get(f"/ledgers/supplies/school/{county.school_a1.id}/ledger.xlsx?from={days_ago(20)}").data
+    rows = data_rows(data)
+    assert [r[3] for r in rows] == ["入库", "入库", "入库", "使用", "使用"]
+    assert rows[-1][8] == 83 and rows[-1][10] == "=HYPERLINK(\"x\")" and formula_cells(data) == []
+    overview = data_rows(client.get("/ledgers/supplies/overview.xlsx").data)
+    assert overview[0][0] == county.school_a1.name and (overview[0][2], overview[0][4], overview[0][6]) == ("口罩", 83, 71)
+    assert as_user("township_a").get(f"/ledgers/supplies/school/{county.school_b1.id}/ledger.xlsx").status_code == 404
+
+
+def test_an_export_is_in_the_audit_log(county, items, as_user):
+    from webapp.audit.models import AuditEntry
+    as_user("township_a").get(f"/ledgers/supplies/school/{county.school_a1.id}/ledger.xlsx")
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "export")).one()
+    assert (entry.username, entry.unit_id) == ("township_a", county.school_a1.id)

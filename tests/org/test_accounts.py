@@ -215,3 +215,47 @@ def test_accounts_outside_my_area_are_not_found(county, as_user, method, path):
     response = getattr(as_user("school_a1"), method)(path.format(id=other.id), data={"active": "0"})
     assert response.status_code == 404
     assert _account("school_b1").active and not _account("school_b1").must_change_password
+
+
+@pytest.mark.parametrize("role, scope, admin, above", [
+    (Role.school_admin, "school_a1", "school_a1", "township_a"),
+    (Role.county_admin, "county", "county", None),
+])
+def test_a_fellow_admin_cannot_take_over_a_peers_account_the_level_above_can(county, client, auth, role, scope,
+                                                                             admin, above):
+    """A peer reset would let one admin read the new password and log in as the other: it is for the level above."""
+    from webapp.audit.models import AuditEntry
+
+    peer = org.create_account("peer_admin", "peer_admin", role, getattr(county, scope), "pass-1234",
+                              must_change_password=False)
+    db.session.commit()
+    auth.login(admin)
+    page = _text(client.get(f"/accounts/{peer.id}"))
+    assert "由上一级管理" in page and "重置密码" not in page
+    for path, data in ((f"/accounts/{peer.id}/password", {}), (f"/accounts/{peer.id}/active", {"active": "0"}),
+                       (f"/accounts/{peer.id}", {"role": "teacher", "scope": county.school_a1.id})):
+        client.post(path, data=data)
+    user = _account("peer_admin")
+    assert user.active and user.role is role and not user.must_change_password
+    assert auth.login("peer_admin", "pass-1234").status_code == 302  # nothing changed: the peer still logs in
+    auth.logout()
+
+    if above:
+        auth.login(above)
+        assert client.post(f"/accounts/{peer.id}/password").status_code == 200
+        assert _account("peer_admin").must_change_password
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "password_reset")).all()
+        assert (entry.username, entry.subject_id) == (above, str(peer.id))
+
+
+def test_the_servers_operator_resets_a_county_admins_password(county, runner):
+    from webapp.audit.models import AuditEntry
+
+    result = runner.invoke(args=["reset-password", "county"])
+    assert result.exit_code == 0, result.output
+    password = re.findall(r"[a-z0-9]{10}", result.output)[-1]
+    user = _account("county")
+    assert user.must_change_password and user.check_password(password)
+    [entry] = db.session.scalars(select(AuditEntry)).all()
+    assert (entry.action, entry.subject_id, entry.username) == ("password_reset", str(user.id), "-")
+    assert runner.invoke(args=["reset-password", "nobody"]).exit_code != 0

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
+from webapp.org import importer
 from webapp.org.models import Student, Unit, User
 from tests.sheets import data_rows, formula_cells
 from tests.org.test_importer import STAFF_HEADERS, STUDENT_HEADERS, csv_bytes, staff, student, xlsx
@@ -180,3 +182,48 @@ def test_text_typed_like_a_formula_stays_text_in_the_accounts_workbook(app):
     with app.test_request_context():
         data = accounts_workbook([planted])
     assert formula_cells(data) == [] and data_rows(data) == [tuple(planted.values())]
+
+
+def test_two_confirms_at_once_store_each_person_and_class_once(app, county, as_user, uploads, monkeypatch):
+    """Two tabs confirm the same file: the second waits for the first, then finds everyone stored."""
+    first = as_user("school_a1")
+    second = app.test_client()
+    assert second.post("/login", data={"login": "school_a1", "password": "pass-1234"}).status_code == 302
+    rows = [student(f"C{i}", 年级="九年级", 班级="九(9)班") for i in range(5)]
+    tokens = [token_of(upload(c, xlsx(rows, STUDENT_HEADERS)).get_data(as_text=True)) for c in (first, second)]
+    students, units = count(Student), count(Unit)
+
+    first_planned, second_arrived = threading.Event(), threading.Event()
+    real_plan, real_lock = importer.plan_import, getattr(importer, "lock_imports", None)
+
+    def plan(*args):
+        planned = real_plan(*args)
+        if threading.current_thread().name == "first":
+            first_planned.set()
+            second_arrived.wait(30)  # the second is at the lock (or, with none, has planned as well)
+        else:
+            second_arrived.set()
+        return planned
+
+    def lock(user):
+        if threading.current_thread().name == "second":
+            second_arrived.set()
+        real_lock(user)
+
+    monkeypatch.setattr(importer, "plan_import", plan)
+    monkeypatch.setattr(importer, "lock_imports", lock, raising=False)
+    answers = {}
+
+    def confirm(client, token):
+        answers[threading.current_thread().name] = client.post(f"/import/{token}/confirm").status_code
+
+    threads = [threading.Thread(target=confirm, args=(c, t), name=n)
+               for c, t, n in zip((first, second), tokens, ("first", "second"))]
+    threads[0].start()
+    assert first_planned.wait(30)
+    threads[1].start()
+    for thread in threads:
+        thread.join(60)
+    db.session.expire_all()
+    assert answers == {"first": 200, "second": 200}
+    assert (count(Student), count(Unit)) == (students + 5, units + 2)

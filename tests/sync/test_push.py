@@ -1,6 +1,7 @@
 """POST /api/v1/sync/push: each record stored once, judged on its own, with a clear reason when refused."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -218,12 +219,25 @@ def test_errors_are_given_in_the_users_language(teacher, client, county):
     b'{"records": []}',  # no device
     b'{"device_id": 7, "records": []}',
     b'{"device_id": "   ", "records": []}',
+    b'{"device_id": "\\ud800", "records": []}',  # a lone surrogate: no database stores it
 ])
 def test_a_bad_body_is_a_400_with_a_message(teacher, body):
     response = teacher.post("/api/v1/sync/push", data=body, content_type="application/json")
     assert response.status_code == 400 and response.is_json
     assert response.get_json()["error"]
     assert stored_count() == 0
+
+
+def test_text_with_a_lone_surrogate_is_refused_on_its_field_and_the_rest_stored(teacher, county):
+    """A phone's JSON.stringify keeps half of a cut emoji as "\\ud83d"; UTF-8 cannot encode it."""
+    good, cut = note(county.students_a1_1[0].id, "咳嗽"), note(county.students_a1_1[1].id)
+    body = '{"device_id": "%s", "records": [%s, %s]}' % (
+        DEVICE, json.dumps(good), json.dumps(cut).replace('"text": null', '"text": "\\ud83d"'))
+    response = teacher.post("/api/v1/sync/push", data=body.encode(), content_type="application/json")
+    assert response.status_code == 200
+    assert [r["status"] for r in response.get_json()["results"]] == ["accepted", "rejected"]
+    assert list(response.get_json()["results"][1]["errors"]) == ["text"]
+    assert stored_count() == 1
 
 
 def test_an_empty_batch_is_fine(teacher):

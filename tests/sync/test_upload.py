@@ -133,3 +133,29 @@ def test_the_screen_speaks_english_on_request(teacher, client):
     client.set_cookie("lang", "en")
     html = teacher.get("/sync/upload").get_data(as_text=True)
     assert "Upload" in html and 'type="file"' in html and 'accept=".json,application/json"' in html
+
+
+def raw_outbox(records_json: list[str], device_id: str = DEVICE) -> bytes:
+    """An outbox file as a phone's JSON.stringify writes it: a cut emoji stays a lone "\\ud83d" escape."""
+    return ('{"format": "shaodian-outbox", "version": 1, "device_id": "%s", "username": "homeroom_a1", '
+            '"records": [%s]}' % (device_id, ", ".join(records_json))).encode()
+
+
+def test_a_record_with_a_cut_emoji_is_refused_and_the_page_says_what_was_stored(teacher, county):
+    students = county.students_a1_1
+    good = note(students[0].id, "正常")
+    cut, odd_kind = note(students[1].id), note(students[2].id, kind="\udc00")
+    records = [json.dumps(good), json.dumps(cut).replace('"text": null', '"text": "咳嗽\\ud83d"'), json.dumps(odd_kind)]
+    teacher.set_cookie("lang", "en")
+    response = upload(teacher, raw_outbox(records))
+    assert response.status_code == 200
+    assert counts(response) == {"accepted": 1, "duplicate": 0, "rejected": 2}
+    assert stored() == {good["id"]: county.users.homeroom_a1.id}
+    page = response.get_data(as_text=True)
+    assert "<code>text</code>: This text holds a broken character" in page and "#3 · ?" in page
+
+
+def test_a_file_from_a_device_with_a_broken_name_is_refused_whole(teacher, county):
+    response = upload(teacher, raw_outbox([json.dumps(note(county.students_a1_1[0].id))], device_id="\\ud800"))
+    assert response.status_code == 200 and stored() == {}
+    assert 'class="error"' in response.get_data(as_text=True)

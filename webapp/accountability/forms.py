@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField
 from wtforms.validators import Optional, ValidationError
 
+from ..fields import WorkingDay
+
 MAX_DAYS = 93  # a quarter: the list of a longer period is the monthly tables'
 
 
@@ -14,8 +16,8 @@ class PeriodForm(FlaskForm):
         csrf = False
 
     unit_id = IntegerField(validators=[Optional()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), WorkingDay()])
+    end = DateField(_l("To"), validators=[Optional(), WorkingDay()])
 
     def validate_end(self, field):
         if self.start.data and field.data:
@@ -30,4 +32,4 @@ class MonthForm(FlaskForm):
         csrf = False
 
     unit_id = IntegerField(validators=[Optional()])
-    month = DateField(_l("Month"), format="%Y-%m", validators=[Optional()])
+    month = DateField(_l("Month"), format="%Y-%m", validators=[Optional(), WorkingDay()])

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..health.models import CheckSession
-from ..health.operations import (ReportStatus, checked_per_unit, expected_students, report_status,
+from ..health import tallies
+from ..health.operations import (ReportStatus, expected_students, report_status,
                                  units_of_kind)
 from ..org.models import Staff, Student, Unit, UnitKind, utcnow
 from ..org.ordering import unit_key
@@ -79,6 +80,7 @@ class SchoolGroup:
     classes: list[ClassLine] = field(default_factory=list)
     report: ReportStatus | None = None  # the school's own daily report
     whole: bool = True  # False when the viewer sees only some of its classes (a teacher's class)
+    township_id: int | None = None
 
     @property
     def missing(self) -> int:
@@ -137,11 +139,12 @@ def completeness(scope: Unit, day: date, now: datetime | None = None) -> Complet
     """
     units = _units_by_kind(scope)
     class_ids = units_of_kind(scope, UnitKind.klass)
-    expected, checked = expected_students(class_ids), checked_per_unit(class_ids, day)
+    expected, checked = expected_students(class_ids), tallies.checked(class_ids, day)
     reports = report_status(units_of_kind(scope, UnitKind.klass, UnitKind.school), day)
     townships = {unit_id: name for unit_id, name, _path in units[UnitKind.township]}
     grades = {unit_id: name for unit_id, name, _path in units[UnitKind.grade]}
-    schools = {unit_id: SchoolGroup(unit_id, name, townships.get(path[1], ""), report=reports.get(unit_id))
+    schools = {unit_id: SchoolGroup(unit_id, name, townships.get(path[1], ""), report=reports.get(unit_id),
+                                    township_id=path[1])
                for unit_id, name, path in units[UnitKind.school]}
     inside = {unit_id for unit_id, _name, path in units[UnitKind.school] if scope.id in path}
     for unit_id, name, path in units[UnitKind.klass]:

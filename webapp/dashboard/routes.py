@@ -1,16 +1,51 @@
-"""The start page: the user's part of the county at a glance; for admins, who has not reported today."""
-from flask import Blueprint, render_template
+"""The start page: the user's part of the county at a glance; for admins, first what is missing
+today and whom to call, then who is abnormal today. `?unit_id=` opens a unit below (in scope)."""
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..health.labels import labels
+from ..org.access import admin_only
+from ..org.models import Unit
+from ..org.scoping import get_scoped, in_scope
 from ..org.settings import local_today
 from . import operations
+from .today import KINDS, abnormal_people, today
 
 bp = Blueprint("dashboard", __name__)
-MISSING_SHOWN = 20  # the start page lists this many missing reports; the completeness page has them all
+LISTED = 20  # the start page lists this many of each; the full lists are one click away
+
+
+@bp.context_processor
+def _words():
+    return {"labels": labels()}
+
+
+def _unit() -> Unit:
+    unit_id = request.args.get("unit_id", type=int)
+    return get_scoped(Unit, unit_id) if unit_id is not None else current_user.scope
 
 
 @bp.route("/")
 def home():
-    status = operations.completeness(current_user.scope, local_today()) if current_user.is_admin else None
-    return render_template("dashboard/home.html", overview=operations.overview(current_user.scope),
-                           status=status, limit=MISSING_SHOWN)
+    unit = _unit()
+    parent = unit.parent if unit.id != current_user.scope_unit_id else None
+    day = today(unit, local_today(), current_user.role) if current_user.is_admin else None
+    return render_template("dashboard/home.html", overview=operations.overview(unit), today=day, limit=LISTED,
+                           up=parent if parent is not None and in_scope(parent) else None)
+
+
+def _kind_names() -> list[tuple[str, str]]:
+    return [("fever", _("Fever")), ("symptoms", _("Other symptoms")), ("illness", _("Absent for illness"))]
+
+
+@bp.route("/abnormal")
+@admin_only
+def abnormal():
+    """Everyone abnormal today in the area, or those of one kind (?kind=fever|symptoms|illness)."""
+    area, kind = _unit(), request.args.get("kind")
+    kind = kind if kind in KINDS else None
+    people = [p for p in abnormal_people(area, local_today(), with_staff=True) if kind in (None, p.kind)]
+    title = dict(_kind_names()).get(kind, _("Abnormal today"))
+    return render_template("dashboard/abnormal.html", area=area, day=local_today(), kind=kind, people=people,
+                           title=title, kinds=_kind_names())

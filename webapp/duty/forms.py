@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..fields import WorkingDay
 from .operations import MAX_BULK_DAYS, MAX_COPY_WEEKS, MAX_NEEDED
 
 
@@ -18,14 +19,14 @@ class CheckpointForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     unit_id = SelectField(_l("Village or community"), coerce=int, validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    active_from = DateField(_l("Active from"), validators=[InputRequired()])
-    active_to = DateField(_l("Active until"), validators=[Optional()])
+    active_from = DateField(_l("Active from"), validators=[InputRequired(), WorkingDay()])
+    active_to = DateField(_l("Active until"), validators=[Optional(), WorkingDay()])
     leader_id = SelectField(_l("Responsible leader"), coerce=_optional_int, validators=[Optional()])
 
 
 class BulkShiftsForm(FlaskForm):
-    first_day = DateField(_l("From"), validators=[InputRequired()])
-    last_day = DateField(_l("Until"), validators=[InputRequired()])
+    first_day = DateField(_l("From"), validators=[InputRequired(), WorkingDay()])
+    last_day = DateField(_l("Until"), validators=[InputRequired(), WorkingDay()])
     slots = StringField(_l("Every day, at"), default="07:00-13:00, 13:00-19:00",
                         validators=[DataRequired(), Length(max=200)])
     needed = IntegerField(_l("People per shift"), default=2,

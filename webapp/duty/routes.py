@@ -18,6 +18,7 @@ from flask_login import current_user
 from .. import spreadsheets
 from ..errors import RuleError
 from ..extensions import db
+from ..fields import day_arg
 from ..navigation import add_entry
 from ..org.access import require_roles
 from ..org.models import Role, Staff, Unit
@@ -53,14 +54,6 @@ def _helpers():
 def day_label(day: date) -> str:
     """"3月2日周一" / "Mon, Mar 2": the way a roster names a day."""
     return format_skeleton("MMMEd", day, locale=str(get_locale() or "zh"))
-
-
-def _day_arg(name: str, default: date) -> date:
-    """A date from the query string; a missing or malformed one falls back to `default`."""
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
 
 
 def _refuse(form, error: RuleError) -> None:
@@ -128,7 +121,7 @@ def edit_checkpoint(checkpoint_id: int):
 @office
 def roster(checkpoint_id: int):
     checkpoint = get_scoped(Checkpoint, checkpoint_id)
-    monday = clock.week_start(_day_arg("week", clock.local_today()))
+    monday = clock.week_start(day_arg("week", clock.local_today()))
     shifts = ops.shifts_between(checkpoint, monday, monday + timedelta(days=6))
     people = sorted({p.id: p for s in shifts for p in s.people}.values(), key=lambda p: p.name)
     links = ops.current_links([p.id for p in people])
@@ -174,7 +167,7 @@ def bulk_shifts(checkpoint_id: int):
 @office
 def copy_week(checkpoint_id: int):
     checkpoint = get_scoped(Checkpoint, checkpoint_id)
-    monday = clock.week_start(_day_arg("week", clock.local_today()))
+    monday = clock.week_start(day_arg("week", clock.local_today()))
     form = CopyWeekForm()
     if not form.validate_on_submit():
         flash(_("Copy to between 1 and %(n)s weeks.", n=ops.MAX_COPY_WEEKS), "error")
@@ -393,7 +386,7 @@ def revoke_link(staff_id: int):
 @office
 def log(checkpoint_id: int):
     checkpoint = get_scoped(Checkpoint, checkpoint_id)
-    day = _day_arg("day", clock.local_today())
+    day = day_arg("day", clock.local_today())
     entries = ops.entries_of_day(checkpoint, day)
     follow_ups = ops.followed_up_ids([e.id for e in entries if e.flagged])
     return render_template("duty/log.html", checkpoint=checkpoint, day=day, entries=entries,
@@ -406,10 +399,10 @@ def log(checkpoint_id: int):
 @office
 def export_log(checkpoint_id: int):
     checkpoint = get_scoped(Checkpoint, checkpoint_id)
-    day = _day_arg("day", clock.local_today())
+    day = day_arg("day", clock.local_today())
     entries = ops.entries_of_day(checkpoint, day)
     table = export.day_log_table(checkpoint, day, entries, ops.followed_up_ids([e.id for e in entries]))
-    return spreadsheets.response(table, f"checkpoint-{checkpoint.id}-{day.isoformat()}")
+    return spreadsheets.response(table, f"checkpoint-{checkpoint.id}-{day.isoformat()}", about=checkpoint.unit)
 
 
 @bp.route("/flagged")

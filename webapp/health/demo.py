@@ -18,6 +18,7 @@ from ..org.models import Staff, Student, User
 from ..org.settings import Settings, county_zone, cutoff_moment, local_today
 from ..sync.engine import content_hash
 from ..sync.models import SyncRecord
+from . import tallies
 from .models import DailyReport, HealthCheck
 
 DAYS = 3  # today and the two days before
@@ -44,6 +45,7 @@ def seed_demo(session, county: SimpleNamespace, rng, today: date | None = None) 
         for start in range(0, len(rows), CHUNK):
             session.execute(insert(model.__table__), rows[start:start + CHUNK])  # Core: no ORM bookkeeping
     session.flush()
+    tallies.rebuild()  # written past the push: the leaders' counts are computed from the rows
 
 
 def build_batch(session, county: SimpleNamespace, rng, today: date) -> Batch:

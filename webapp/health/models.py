@@ -101,3 +101,30 @@ class DailyReport(db.Model):
 
     unit: Mapped[Unit] = relationship()
     user: Mapped[User] = relationship()
+
+
+class CheckTally(db.Model):
+    """The counts of a unit's current checks of one day and session, kept in the push's transaction.
+
+    One row per unit (a class for students, a school for staff), day, session and group. The push
+    moves a person's count when a newer check supersedes theirs (health/tallies.py), so the
+    leaders' screens read a few thousand of these instead of scanning the day's checks.
+    """
+
+    __tablename__ = "check_tally"
+    __scope_column__ = "unit_id"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(primary_key=True)
+    session: Mapped[CheckSession] = mapped_column(db.Enum(CheckSession, native_enum=False, length=8),
+                                                  primary_key=True)
+    staff: Mapped[bool] = mapped_column(primary_key=True)  # False: students' checks
+    county_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    checked: Mapped[int] = mapped_column(default=0)
+    absent: Mapped[int] = mapped_column(default=0)
+    illness: Mapped[int] = mapped_column(default=0)
+    personal: Mapped[int] = mapped_column(default=0)
+    other_reason: Mapped[int] = mapped_column(default=0)
+    fever: Mapped[int] = mapped_column(default=0)
+    symptoms: Mapped[int] = mapped_column(default=0)  # symptoms without fever
+    abnormal: Mapped[int] = mapped_column(default=0)  # fever, symptoms or absent for illness

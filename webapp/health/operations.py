@@ -99,14 +99,6 @@ def check_counts(units, day: date, person: str = "student") -> dict[tuple[int, C
             in db.session.execute(query)}
 
 
-def checked_per_unit(units, day: date) -> dict[tuple[int, CheckSession], int]:
-    """How many students have a check, per class and session: the completeness view's cheap count."""
-    query = (select(HealthCheck.unit_id, HealthCheck.session, func.count(func.distinct(HealthCheck.student_id)))
-             .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), HealthCheck.student_id.is_not(None))
-             .group_by(HealthCheck.unit_id, HealthCheck.session))
-    return {(unit_id, session): n for unit_id, session, n in db.session.execute(query)}
-
-
 def expected_students(units) -> dict[int, int]:
     """Active students per class."""
     query = (select(Student.class_id, func.count()).where(Student.class_id.in_(units), Student.active.is_(True))

@@ -17,6 +17,7 @@ from ..org.scoping import scoped_by_id
 from ..org.settings import current_settings, local_day_of
 from ..sync.registry import Field, Item, RecordKind, per_item, register
 from .figures import day_figures, is_late
+from . import tallies
 from .models import SYMPTOMS, AbsenceReason, CheckSession, DailyReport, HealthCheck
 
 MAX_BACKFILL_DAYS = 7  # a check or report may be entered this many days after its day, no more
@@ -202,13 +203,13 @@ HEALTH_CHECK = register(RecordKind(
     name="health_check",
     description="A student's morning or noon check (晨午检).",
     fields=(Field("student_id", "integer", minimum=1),) + _check_fields(),
-    check=check_rules, prepare=prepare_student_checks))
+    check=check_rules, prepare=prepare_student_checks, settle=tallies.settler("student")))
 
 STAFF_CHECK = register(RecordKind(
     name="staff_check",
     description="A staff member's morning or noon check.",
     fields=(Field("staff_id", "integer", minimum=1),) + _check_fields(),
-    check=check_rules, prepare=prepare_staff_checks))
+    check=check_rules, prepare=prepare_staff_checks, settle=tallies.settler("staff")))
 
 DAILY_REPORT = register(RecordKind(
     name="daily_report",

@@ -14,7 +14,7 @@ from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
 from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
-from .. import spreadsheets
+from .. import audit, spreadsheets
 from ..jobs import operations as jobs
 from . import export, operations
 from .figures import day_figures
@@ -63,6 +63,7 @@ def unit_report(unit_id: int):
     if unit.kind not in REPORT_KINDS:
         return redirect(url_for("health.completeness", unit_id=unit.id, date=request.args.get("date")))
     day, form = _chosen_day()
+    audit.viewed("view_health", unit=unit, detail=f"report {day.isoformat()}")
     settings, report = current_settings(), operations.unit_day(unit, day)
     filed = [unit] if report.report else []
     figures = day_figures(filed + [line.unit for line in report.classes if line.report], day)
@@ -87,6 +88,7 @@ def staff_person(staff_id: int):
 
 def _history(person, column, unit: Unit):
     """The history page of a student or a staff member (`column` is HealthCheck's link to them)."""
+    audit.viewed("view_health", subject=person)
     lines = operations.history(scope_clause(HealthCheck), column, person.id)
     return render_template("health/history.html", name=person.name, unit=unit, label=unit_label(unit), lines=lines)
 
@@ -122,7 +124,7 @@ def ledger(fmt: str):
         # The completeness page shows the date's error next to the field, and the button that
         # starts a large area's ledger as a background job.
         return redirect(url_for("health.completeness", unit_id=area.id, date=request.args.get("date")))
-    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day), fmt)
+    return spreadsheets.response(export.ledger_table(area, day), export.file_name(area, day), fmt, about=area)
 
 
 @bp.route("/ledger/job", methods=["POST"])

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, stream_w
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import audit
 from ..extensions import db
 from ..org.access import people_readers
 from ..org.models import Unit
@@ -62,4 +63,5 @@ def download(job_id: int):
         abort(404)
     headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(job.file_name)}",
                "Content-Length": str(job.size)}
+    audit.viewed("export", subject=job, detail=job.file_name)  # every download of the file, not only the first
     return Response(stream_with_context(operations.chunks(job.id)), mimetype=job.content_type, headers=headers)

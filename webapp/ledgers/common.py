@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..duty import clock
 from ..errors import RuleError
@@ -104,3 +104,28 @@ def school_sizes(root: Unit) -> dict[int, dict]:
         for unit_id, n in db.session.execute(query):
             sizes[school_by_unit[unit_id]][key] += n
     return sizes
+
+
+def upsert(model, keys: tuple[str, ...], rows: list[dict]) -> None:
+    """Insert these rows or overwrite the stored ones with the same keys, in one statement (both
+    databases speak ON CONFLICT … DO UPDATE): how a ledger keeps its derived state in the write path."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model.__table__).values(rows)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys}))
+
+
+def one_writer(space: int, pairs: set[tuple[int, int]]) -> None:
+    """PostgreSQL: one transaction at a time per (school, item) of a ledger until it commits, so two
+    pushes never derive the same state from two snapshots (SQLite has one writer anyway). The keys
+    are taken in one order; `space` keeps the ledgers' keys apart."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for first, second in sorted(pairs):
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                           {"key": (0x5D << 56) + (space << 48) + first * 100_000 + second})

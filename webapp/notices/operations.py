@@ -16,7 +16,8 @@ from sqlalchemy.orm import selectinload
 from ..errors import RuleError
 from ..extensions import db
 from ..health.operations import expected_students
-from ..org.models import Responsibility, Staff, Unit, UnitKind, User, utcnow
+from ..org.models import Unit, UnitKind, User, utcnow
+from ..org.queries import holders
 from ..org.scoping import scope_clause, subtree_ids
 from ..sync.reference import register_collection
 from .models import Notice, NoticeConfirmation, NoticeKind
@@ -151,7 +152,7 @@ def roll_up(notice: Notice, focus: Unit) -> RollUp:
     children = {uid: Line(uid, name, kind) for uid, name, path, kind in rows if path.count("/") == depth + 2}
     class_rows = [(uid, name, path) for uid, name, path, kind in rows if kind is UnitKind.klass]
     ids = [uid for uid, _n, _p in class_rows]
-    sizes, done, teachers = expected_students(ids) if ids else {}, _confirmed([notice.id], ids), _teachers(ids)
+    sizes, done, teachers = expected_students(ids) if ids else {}, _confirmed([notice.id], ids), holders(ids)
     for uid, name, path in class_rows:
         line = ClassLine(uid, name, sizes.get(uid, 0), *done.get((notice.id, uid), (None, None)), teachers.get(uid, []))
         parts = [int(p) for p in path.strip("/").split("/")]
@@ -164,17 +165,6 @@ def roll_up(notice: Notice, focus: Unit) -> RollUp:
         line.classes.sort(key=lambda c: (c.confirmed_at is not None, c.name))
     lines.sort(key=lambda line: (-line.missing, line.name))
     return RollUp(notice, focus, lines)
-
-
-def _teachers(class_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
-    if not class_ids:
-        return {}
-    query = (select(Responsibility.unit_id, Staff.name, Staff.phone).join(Staff, Staff.id == Responsibility.staff_id)
-             .where(Responsibility.unit_id.in_(class_ids), Responsibility.valid_to.is_(None)).order_by(Staff.name))
-    found: dict[int, list] = {}
-    for unit_id, name, phone in db.session.execute(query):
-        found.setdefault(unit_id, []).append((name, phone))
-    return found
 
 
 def focus_of(notice: Notice, viewer_unit: Unit) -> Unit:

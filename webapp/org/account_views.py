@@ -10,6 +10,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import audit
 from ..errors import RuleError
 from ..extensions import db
 from . import bp, operations, queries
@@ -49,6 +50,7 @@ def new_account():
             except RuleError as error:
                 refuse(form, error)
             else:
+                audit.record("account_create", subject=user, detail=f"{user.username}: {user.role.value}")
                 db.session.commit()
                 return _show_password(user, password, created=True)
     return render_template("org/account_form.html", form=form, person=person)
@@ -69,16 +71,19 @@ def account(user_id: int):
     if form.validate_on_submit():
         scope = unit_from(form.scope)
         if scope is not None:
+            before = f"{user.role.value} @ {user.scope_unit_id}"
             try:
                 operations.regrant(me(), user, form.role.data, scope)
             except RuleError as error:
                 refuse(form, error)
             else:
+                audit.record("account_change", subject=user,
+                             detail=f"{user.username}: {before} -> {user.role.value} @ {user.scope_unit_id}")
                 db.session.commit()
                 flash(_("Saved. The account's open sessions have ended; the new rights apply at its next login."))
                 return redirect(url_for(".account", user_id=user.id))
     return render_template("org/account.html", user=user, form=form, label=operations.unit_label(user.scope),
-                           manageable=operations.can_manage(me(), user))
+                           manageable=operations.can_manage(me(), user), refusal=operations.why_not_manage(me(), user))
 
 
 @bp.route(f"/accounts/<{ID}:user_id>/active", methods=["POST"])
@@ -93,6 +98,7 @@ def set_account_active(user_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
     else:
+        audit.record("account_change", subject=user, detail=f"{user.username}: {'enabled' if active else 'disabled'}")
         db.session.commit()
         flash(_("The account is enabled.") if active else _("The account is disabled and logged out everywhere."))
     return redirect(url_for(".account", user_id=user_id))
@@ -109,6 +115,7 @@ def reset_account_password(user_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for(".account", user_id=user_id))
+    audit.record("password_reset", subject=user, detail=user.username)
     db.session.commit()
     return _show_password(user, password, created=False)
 

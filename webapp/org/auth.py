@@ -16,14 +16,37 @@ from .settings import session_lifetime
 bp = Blueprint("auth", __name__)
 
 
-def _login_key() -> str:
-    # Throttle per account name as well as per address: a village shares one mobile IP.
-    return f"{request.remote_addr}|{(request.form.get('login') or '').strip().lower()}"
+def _account_key() -> str:
+    """Failed logins are counted per account *and* client address.
+
+    The username and the phone number of an account are one account (one counter, whichever is
+    typed). Another address has its own counter, so someone guessing elsewhere never locks the
+    owner out of their own phone. `request.remote_addr` is the real client behind the trusted
+    proxies (`TRUSTED_PROXIES`), never a header anyone can forge.
+    """
+    if "shaodian.login_key" not in request.environ:  # asked before and after the view: look up once
+        login = (request.form.get("login") or "").strip()
+        user = operations.find_login(login) if login else None
+        account = f"user:{user.id}" if user else f"name:{login.lower()[:64]}"
+        request.environ["shaodian.login_key"] = f"{request.remote_addr}|{account}"
+    return request.environ["shaodian.login_key"]
+
+
+def _address_key() -> str:
+    """Failed logins from one address across all accounts (trying one password on many accounts).
+    Generous: a village's phones share one mobile address."""
+    return f"{request.remote_addr}|*"
+
+
+def _failed(response) -> bool:
+    return response.status_code == 200  # a refused login shows the form again; a success redirects
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_login_key,
-               methods=["POST"], deduct_when=lambda response: response.status_code == 200)
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], key_func=_address_key,
+               methods=["POST"], deduct_when=_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():

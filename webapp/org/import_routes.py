@@ -12,7 +12,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
+from .. import audit
 from ..errors import RuleError
+from ..database import committed
 from ..extensions import db
 from . import importer
 from .access import admin_only
@@ -74,10 +76,9 @@ def confirm(token: str):
         return redirect(url_for("imports.upload"))
     form = ImportForm(kind=upload.kind)
     try:
-        plan = importer.plan_import(upload.kind, upload.filename, upload.data, current_user)
-        result = importer.apply_plan(plan) if plan.ok else None
-        db.session.commit()
+        plan, result = committed(lambda: _apply(upload))
     except RuleError as error:
+        db.session.rollback()
         form.file.errors = [error.message]
         return _upload_page(form)
     finally:
@@ -86,6 +87,16 @@ def confirm(token: str):
         return _upload_page(form, plan.issues)
     download = importer.keep_accounts(current_user, result.accounts)
     return _no_store(make_response(render_template("imports/result.html", result=result, download=download)))
+
+
+def _apply(upload: importer.Upload):
+    """(plan, result): the plan made now, after any other import of the county, and applied if it can be."""
+    importer.lock_imports(current_user)
+    plan = importer.plan_import(upload.kind, upload.filename, upload.data, current_user)
+    result = importer.apply_plan(plan) if plan.ok else None
+    if result is not None:  # in the import's transaction: recorded exactly when it is applied
+        audit.record("import", unit=current_user.scope, detail=f"{upload.kind}: {upload.filename}"[:300])
+    return plan, result
 
 
 @bp.route("/import/<token>/cancel", methods=["POST"])
@@ -107,6 +118,7 @@ def accounts(token: str):
         return redirect(url_for("imports.upload"))
     importer.discard_upload(token)
     name = f"accounts-{date.today().isoformat()}.xlsx"
+    audit.viewed("export", unit=current_user.scope, detail=name)
     return _no_store(send_file(io.BytesIO(kept.data), mimetype=importer.XLSX_TYPE, as_attachment=True,
                                download_name=name))
 

@@ -187,6 +187,9 @@ ROLE_SCOPE_KINDS = {
     Role.teacher: (UnitKind.school, UnitKind.grade, UnitKind.klass),
     Role.volunteer: (UnitKind.township, UnitKind.village),
 }
+# An admin's level: they manage (reset, disable, change) only accounts of a lower level, so a
+# fellow admin's account is managed by the level above (a peer could otherwise take it over).
+ADMIN_LEVEL = {Role.county_admin: 3, Role.township_admin: 2, Role.school_admin: 1}
 # Roles an admin may hand out: never one above their own.
 GRANTABLE_ROLES = {
     Role.county_admin: tuple(Role),

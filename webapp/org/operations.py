@@ -13,6 +13,7 @@ from ..extensions import db
 from .ordering import in_school_order
 from .models import (
     CHILD_KINDS,
+    ADMIN_LEVEL,
     GRANTABLE_ROLES,
     ROLE_SCOPE_KINDS,
     LoginSession,
@@ -330,22 +331,34 @@ def unassign_responsibility(staff: Staff, target, by: User | None = None) -> boo
     return link is not None
 
 
+PEER_MESSAGE = _l("A fellow admin's account is managed by the level above: ask the township or county office "
+                  "(a county admin's, the server's operator with `flask reset-password`).")
+
+
 def check_manage(granter: User, user: User) -> None:
-    """An admin manages accounts in their area whose role they could give, never their own account here."""
+    """An admin manages accounts in their area whose role they could give and whose level is below
+    their own (never a fellow admin's: that is for the level above), never their own account here."""
     if user.id == granter.id:
         raise RuleError(_l("You cannot change your own account here."), "role")
     if not granter.scope.contains(user.scope):
         raise OutOfScope(_l("That account is outside your area."), "scope")
     if user.role not in GRANTABLE_ROLES.get(granter.role, ()):
         raise RuleError(_l("This account's role is above what you may manage."), "role")
+    if ADMIN_LEVEL.get(user.role, 0) >= ADMIN_LEVEL.get(granter.role, 0):
+        raise RuleError(PEER_MESSAGE, "role")
 
 
 def can_manage(granter: User, user: User) -> bool:
+    return why_not_manage(granter, user) is None
+
+
+def why_not_manage(granter: User, user: User):
+    """The reason the granter may not manage this account (shown on its page), or None."""
     try:
         check_manage(granter, user)
-    except RuleError:
-        return False
-    return True
+    except RuleError as error:
+        return error.message
+    return None
 
 
 def open_account(granter: User, username: str, display_name: str, role: Role, scope: Unit,

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
-from .models import Staff, Student, Unit, UnitChange, UnitKind, User
+from .models import Responsibility, Staff, Student, Unit, UnitChange, UnitKind, User
 from .operations import responsibilities_of
 from .ordering import unit_key
 from .scoping import in_scope, scoped, subtree_ids
@@ -236,3 +236,15 @@ def linked_account(staff_member: Staff, user) -> User | None:
     """The account of this staff member, if it lies in the user's area."""
     return db.session.scalars(scoped(User, user).where(User.staff_id == staff_member.id)).first()
 
+
+def holders(unit_ids) -> dict[int, list[tuple[str, str | None]]]:
+    """(name, phone) of the staff answering for each of these units today (one query): whom to call."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    query = (select(Responsibility.unit_id, Staff.name, Staff.phone).join(Staff, Staff.id == Responsibility.staff_id)
+             .where(Responsibility.unit_id.in_(ids), Responsibility.valid_to.is_(None)).order_by(Staff.name, Staff.id))
+    found: dict[int, list] = {}
+    for unit_id, name, phone in db.session.execute(query):
+        found.setdefault(unit_id, []).append((name, phone))
+    return found

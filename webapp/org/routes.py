@@ -14,6 +14,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import audit
 from ..errors import RuleError
 from ..extensions import db
 from . import bp, labels, queries
@@ -86,6 +87,7 @@ class MemberEditor:
         if form.validate_on_submit():
             saved = self._save(form, record)
             if saved is not None:
+                audit.record("person_edit", subject=saved, detail="created" if record is None else "edited")
                 db.session.commit()
                 flash(added(saved) if record is None else _("Saved."))
                 return redirect(page_url(saved))

@@ -18,12 +18,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column
-from wtforms import DecimalField, IntegerField, TimeField
+from wtforms import IntegerField, TimeField
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import NumberInput
 
 from ..errors import RuleError
 from ..extensions import db
+from ..fields import FiniteDecimalField
 from ..navigation import add_entry
 from ..sync.reference import register_collection
 from .access import require_roles
@@ -154,7 +155,7 @@ def update_settings(county: Unit, fever_threshold, report_cutoff: time, field_se
 # ---- the screen ----------------------------------------------------------------------------
 
 class SettingsForm(FlaskForm):
-    fever_threshold = DecimalField(
+    fever_threshold = FiniteDecimalField(
         _l("Fever threshold (°C)"), places=1,
         validators=[InputRequired(), NumberRange(Decimal("36.5"), Decimal("38.5"),
                                                  _l("Between 36.5 and 38.5 °C."))],

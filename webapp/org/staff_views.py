@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import audit
 from ..errors import RuleError
 from ..extensions import db
 from . import bp, operations, queries
@@ -95,6 +96,7 @@ def responsibility():
         db.session.rollback()
         flash(str(error.message), "error")
     else:
+        audit.record("responsibility", subject=target, detail=f"{form.action.data}: {person.name}"[:300])
         db.session.commit()
         flash(_("Saved."))
     return redirect(page_url(person if form.back.data == "staff" else target))

@@ -23,7 +23,9 @@ bp = Blueprint("pwa", __name__)
 SW_SOURCE = Path(__file__).with_name("sw.js")
 STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as one version
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
-                 "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices")
+                 "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices",
+                 "pwa.field_dashboard", "pwa.field_disinfection",
+                 "pwa.field_reopening")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -100,6 +102,24 @@ def field_notices():
 def field_supplies():
     """A school's supplies ledger (物资台账), offline: static/js/field/supplies.js, through the outbox."""
     return _shell("field/supplies.html")
+
+
+@bp.route("/field/dashboard")
+def field_dashboard():
+    """The last command view opened on this phone, offline (issue 11): static/js/field/last-dashboard.js."""
+    return _shell("field/dashboard.html")
+
+
+@bp.route("/field/disinfection")
+def field_disinfection():
+    """Disinfection of a school's or checkpoint's areas (消毒台账), offline: static/js/field/disinfection.js."""
+    return _shell("field/disinfection.html")
+
+
+@bp.route("/field/reopening")
+def field_reopening():
+    """The school's reopening plan (开学预案), offline: static/js/field/reopening.js, through the outbox."""
+    return _shell("field/reopening.html")
 
 
 @bp.route("/offline")

@@ -10,6 +10,7 @@ const LOCALIZED = __LOCALIZED__; // the pages rendered in the user's language (f
 const SHELLS = __SHELLS__;       // field screens: served from the cache first, also offline
 const OPENAPI = "/api/v1/openapi.json";  // the kinds' bounds; may need a login, so not required
 const OFFLINE = "/offline";
+const LAST_COMMAND = "/field/dashboard";  // the command view (/command) offline: the last one opened
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -107,7 +108,8 @@ async function officePage(request) {
     return await fetch(request);
   } catch (error) {
     const cache = await caches.open(CACHE);
-    return (await cache.match(OFFLINE)) || Response.error();
+    const fallback = new URL(request.url).pathname === "/command" ? LAST_COMMAND : OFFLINE;
+    return (await cache.match(fallback)) || (await cache.match(OFFLINE)) || Response.error();
   }
 }
 

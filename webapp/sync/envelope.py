@@ -95,7 +95,7 @@ def parse_batch(body, limit: int) -> tuple[str, list]:
                            "Send them in smaller batches.", limit=limit, count=len(records)),
                          status=413, limit=limit)
     device_id = body.get("device_id")
-    if not isinstance(device_id, str) or not 0 < len(device_id.strip()) <= DEVICE_ID_MAX:
+    if not isinstance(device_id, str) or not 0 < len(device_id.strip()) <= DEVICE_ID_MAX or not storable(device_id):
         raise BatchError(_("\"device_id\" must be a text of 1 to %(n)s characters.", n=DEVICE_ID_MAX))
     return device_id.strip(), records
 
@@ -132,6 +132,10 @@ def check_envelope(record, received_at: datetime | None = None) -> Envelope:
     """
     if not isinstance(record, dict):
         raise Rejected(INVALID, {"id": _("A record must be an object with id, kind, recorded_at and data.")})
+    broken = _broken_fields(record)
+    if broken:
+        raise Rejected(INVALID, {name: _("This text holds a broken character (half of an emoji?): type it again.")
+                                 for name in broken})
     errors: dict[str, str] = {}
     record_id = _uuid(record.get("id"), errors)
     recorded_at = _timestamp(record.get("recorded_at"), errors)
@@ -148,6 +152,37 @@ def check_envelope(record, received_at: datetime | None = None) -> Envelope:
     if received_at is not None:
         _check_clock(recorded_at, received_at)
     return Envelope(record_id, kind, recorded_at, data)
+
+
+def storable(value) -> bool:
+    """Whether a JSON value's text can be stored: no lone UTF-16 surrogate, which UTF-8 cannot encode.
+
+    A phone's JSON may carry one ("\\ud83d" of a cut emoji); the database would fail on it.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    return True
+
+
+def _broken_fields(record: dict) -> list[str]:
+    """The envelope's keys, and the data's fields, whose text cannot be stored (a broken key: "data")."""
+    if storable(record):
+        return []
+    data = record.get("data")
+    names = [key for key, value in record.items() if key != "data" and not (storable(key) and storable(value))]
+    if isinstance(data, dict):
+        names += [key for key, value in data.items() if not (storable(key) and storable(value))]
+    elif not storable(data):
+        names.append("data")
+    return list(dict.fromkeys(name if storable(name) else "data" for name in names))
 
 
 def _uuid(value, errors: dict) -> str | None:

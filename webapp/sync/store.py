@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 
 from sqlalchemy import JSON, Table, any_, bindparam, insert, select, text
@@ -142,7 +142,7 @@ def _json_statement(pg, table: Table, names: tuple[str, ...], conflict_key: str 
 
 def _json_value(value):
     """What json.dumps cannot write itself: times and dates (ISO text, which PostgreSQL reads back)."""
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

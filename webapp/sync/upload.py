@@ -62,7 +62,7 @@ def store_file(raw: bytes) -> dict:
     rows = [_row(position, record, result)
             for position, (record, result) in enumerate(zip(body["records"], results), start=1)]
     return {"counts": engine.summarize(results), "rows": rows, "device_id": body["device_id"],
-            "exported_at": body.get("exported_at"), "other_user": _other_user(body)}
+            "exported_at": shown(body.get("exported_at")), "other_user": shown(_other_user(body))}
 
 
 def read_outbox_file(raw: bytes, limit: int) -> dict:
@@ -91,8 +91,22 @@ def _row(position: int, record, result: dict) -> dict:
     envelope = record if isinstance(record, dict) else {}
     recorded_at = envelope.get("recorded_at")
     # The phone's own clock reading, as the teacher saw it: "2026-03-02 07:41".
-    shown = recorded_at[:16].replace("T", " ") if isinstance(recorded_at, str) else None
-    return {"position": position, "kind": envelope.get("kind"), "recorded_at": shown, **result}
+    when = recorded_at[:16].replace("T", " ") if isinstance(recorded_at, str) else None
+    return {"position": position, "kind": shown(envelope.get("kind")), "recorded_at": shown(when),
+            **{key: shown(value) for key, value in result.items()}}
+
+
+def shown(value):
+    """Text of the file as the page can show it: a broken character (a lone surrogate) becomes "?".
+
+    The records are stored before the page is made: a page that failed on one character would say
+    "nothing was changed" about records that were stored.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {shown(key): shown(item) for key, item in value.items()}
+    return value
 
 
 def _other_user(body: dict) -> str | None:

@@ -3,13 +3,14 @@ with its entry form, and the county's items and standards. Views are thin: parse
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ... import spreadsheets
 from ...duty import clock
 from ...errors import RuleError
 from ...extensions import db
@@ -19,6 +20,7 @@ from ...org.forms import options
 from ...org.models import Role, Unit, UnitKind
 from ...org.scoping import get_scoped
 from ..common import new_record_id, refuse, submit
+from . import export
 from . import operations as ops
 from .forms import ItemForm, MovementForm, basis_labels, movement_labels, reason_labels
 from .models import Basis, SupplyItem
@@ -81,6 +83,34 @@ def school(school_id: int):
     movements = ops.movements(unit, today - timedelta(days=LEDGER_DAYS), today)
     return render_template("ledgers/supplies/school.html", unit=unit, entry=entry, form=form,
                            movements=list(reversed(movements)), ledger_days=LEDGER_DAYS)
+
+
+@bp.route("/overview.xlsx")
+@office
+def export_overview():
+    today = clock.local_today()
+    table = export.overview_table(current_user.scope, today, ops.overview(current_user.scope, today))
+    return spreadsheets.response(table, f"supplies-{today.isoformat()}")
+
+
+@bp.route("/school/<int:school_id>/ledger.xlsx")
+@office
+def export_ledger(school_id: int):
+    unit = get_scoped(Unit, school_id)
+    if unit.kind is not UnitKind.school:
+        abort(404)
+    last = clock.local_today()
+    first = _day_arg("from", last.replace(day=1))
+    last = max(first, _day_arg("to", last))
+    table = export.ledger_table(unit, first, last, ops.movements(unit, first, last))
+    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", about=unit)
+
+
+def _day_arg(name: str, default: date) -> date:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default
 
 
 # ---- the county's items --------------------------------------------------------------------

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text, tuple_, update
+from sqlalchemy import select, tuple_, update
 
 from ...extensions import db
 from ...org.models import utcnow
-from ...sync.store import dialect
+from ..common import one_writer, upsert
 from .models import OUTGOING, Movement, SupplyMovement, SupplyPosition
 
 ORDER = (SupplyMovement.date, SupplyMovement.recorded_at, SupplyMovement.record_id)
 EPSILON = 1e-9
-LOCK_SPACE = 0x5D0 << 48  # advisory lock keys of supply positions
+LOCK_SPACE = 1  # advisory lock keys of supply positions (common.one_writer)
 
 
 @dataclass
@@ -53,7 +53,7 @@ def settle(pairs: set[tuple[int, int]]) -> None:
     """Walk the movements of these (school, item) pairs again and store what changed."""
     if not pairs:
         return
-    _lock(pairs)
+    one_writer(LOCK_SPACE, pairs)
     columns = (SupplyMovement.record_id, SupplyMovement.school_id, SupplyMovement.item_id, SupplyMovement.movement,
                SupplyMovement.quantity, SupplyMovement.stock_after, SupplyMovement.difference,
                SupplyMovement.below_zero)
@@ -76,26 +76,4 @@ def settle(pairs: set[tuple[int, int]]) -> None:
         db.session.execute(update(table).where(table.c.record_id == db.bindparam("b_id")).values(
             stock_after=db.bindparam("stock_after"), difference=db.bindparam("difference"),
             below_zero=db.bindparam("below_zero")), changed, execution_options={"synchronize_session": False})
-    _upsert_positions(positions)
-
-
-def _lock(pairs: set[tuple[int, int]]) -> None:
-    """PostgreSQL: one writer at a time per school and item until commit, so two pushes never walk
-    the same stock from two snapshots (SQLite has one writer anyway). Always in the same order."""
-    if dialect() != "postgresql":
-        return
-    for school_id, item_id in sorted(pairs):
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_SPACE + school_id * 10_000 + item_id})
-
-
-def _upsert_positions(rows: list[dict]) -> None:
-    """One statement: insert each position or overwrite the stored one (both databases speak ON CONFLICT)."""
-    if dialect() == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(SupplyPosition.__table__).values(rows)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["school_id", "item_id"],
-        set_={"on_hand": statement.excluded.on_hand, "flagged": statement.excluded.flagged,
-              "updated_at": statement.excluded.updated_at}))
+    upsert(SupplyPosition, ("school_id", "item_id"), positions)

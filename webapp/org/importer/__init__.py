@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from sqlalchemy import text
+
 from ...errors import RuleError
 from ...extensions import db
-from ..models import UnitKind, User
+from ..models import Unit, UnitKind, User
+from ..settings import county_id_of
 from .columns import ACCOUNTS, COLUMNS, STAFF, STUDENTS
 from .plan import NEW, PREVIEW_CHANGES, SAME, UPDATE, Plan, Result, UnitIndex
 from .reading import MAX_COLUMNS, MAX_ROWS, Sheet, read_sheet
 from .staff import apply_staff, plan_staff
 from .students import apply_students, plan_students
-from .uploads import claim_upload, discard_upload, keep_accounts, keep_upload, peek_upload
+from .uploads import Upload, claim_upload, discard_upload, keep_accounts, keep_upload, peek_upload
 from .workbooks import XLSX_TYPE, accounts_workbook, template_csv, template_workbook
 
 __all__ = ["ACCOUNTS", "MAX_COLUMNS", "MAX_ROWS", "PREVIEW_CHANGES", "STAFF", "STUDENTS", "XLSX_TYPE", "Plan",
-           "Result", "Sheet", "accounts_workbook", "apply_plan", "claim_upload", "discard_upload", "keep_accounts",
-           "keep_upload", "peek_upload", "plan_import", "read_sheet", "template_csv",
+           "Result", "Sheet", "Upload", "accounts_workbook", "apply_plan", "claim_upload", "discard_upload", "keep_accounts",
+           "keep_upload", "lock_imports", "peek_upload", "plan_import", "read_sheet", "template_csv",
            "template_workbook"]
 
 
@@ -60,3 +63,14 @@ def apply_plan(plan: Plan) -> Result:
     return Result(plan.kind, plan.count(NEW), plan.count(UPDATE), plan.count(SAME),
                   [u.label for u in plan.new_units], accounts or [])
 
+
+
+def lock_imports(user: User) -> None:
+    """Wait until no other import of the county is being applied; held until this one commits.
+
+    Two confirms at once (two tabs, two admins) would both plan against the database as it was and
+    store the same people or classes twice. A write to the county's row (changing nothing) takes
+    PostgreSQL's row lock and SQLite's write lock, so the second plans once the first is stored.
+    """
+    db.session.execute(text(f"UPDATE {Unit.__tablename__} SET id = id WHERE id = :county"),
+                       {"county": county_id_of(user.scope)})

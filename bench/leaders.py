@@ -1,0 +1,198 @@
+"""A county's whole day through gunicorn, then what its leaders open, at 200,000 people × 60 days.
+
+PostgreSQL only (SQLite is the embedded default of a school, not a county). On a generated
+county (bench/county.py, `scale` 1.0 = 199,401 students and 8,112 staff):
+
+- **the history**: `days - 1` earlier days, as the leaders' screens read them: every class's and
+  school's tallies (health/tallies.py) and daily report with its sync envelope, written by SQL.
+  The earlier days' individual checks are not generated: no leaders' screen reads them (the
+  tallies answer), and writing 24 million rows would take this machine an hour;
+- **the county's day**: the morning and noon check of every student and staff member
+  (~415,000 records) pushed through gunicorn as `make run` starts it, by `phones` phones at once
+  in batches of 100 (static/js/sync.js), logged in as the county admin; the wall time is the
+  figure, next to the same rows' executemany time (the phones bench's ceiling rate, same run);
+- **the leaders' screens** afterwards, over HTTP as the county admin: the start page and the
+  completeness page (the best and the median of 5), and `completeness()` in the process;
+- **the county's ledger** of the day as a background job (webapp/jobs), .xlsx and then CSV:
+  from the POST that starts it to the job's page saying it is ready, and the download.
+"""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import text
+
+from webapp.dashboard.operations import completeness
+from webapp.extensions import db
+from webapp.org.models import Unit
+from webapp.org.settings import county_zone
+
+from .common import Backend, bench_app, fresh_database, ms, table, timed
+from .county import generate
+from .phones import PASSWORD, push_at_once
+from .server import Phone, serve
+
+DEVICE = "bench-leaders"
+GOAL_DAY_S, GOAL_SCREEN_MS, GOAL_XLSX_S, GOAL_CSV_S = 120, 300, 30, 10
+
+
+def run(backend: Backend, scale: float = 1.0, days: int = 60, phones: int = 8) -> dict | None:
+    if backend.name != "postgresql":
+        return None
+    with fresh_database(backend, "leaders") as url:
+        with bench_app(url) as app:
+            generated, county = timed(lambda: generate(db.session, scale, days=0))
+            history, _ = timed(lambda: _history(county, days - 1))
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+            bodies = _day_bodies(county, phones)
+        records = sum(len(json.loads(b)["records"]) for phone in bodies for b in phone)
+        with serve(url) as server:
+            day = push_at_once(server, ["county"] * phones, bodies)
+            leader = Phone(server.url, timeout=600)
+            leader.log_in("county", PASSWORD)
+            screens = {name: _times(lambda p=path: _get(leader, p)) for name, path in
+                       (("start page", "/"), ("completeness page", f"/reports/completeness?date={county.today}"))}
+            exports = {fmt: _export(leader, county, fmt) for fmt in ("xlsx", "csv")}
+            leader.close()
+        with bench_app(url) as app:
+            def operation():
+                db.session.remove()
+                return completeness(db.session.get(Unit, county.county_id), county.today)
+            screens["completeness()"] = _times(operation)
+            tally_rows = db.session.scalar(text("SELECT count(*) FROM check_tally"))
+            reports = db.session.scalar(text("SELECT count(*) FROM daily_report"))
+    return {"backend": backend.name, "scale": scale, "days": days, "phones": phones,
+            "people": sum(len(s) for s in county.students.values()) + sum(len(s) for s in county.staff.values()),
+            "generate_s": round(generated, 1), "history_s": round(history, 1), "tally_rows": tally_rows,
+            "daily_reports": reports, "day": {**day, "records_sent": records}, "screens": screens,
+            "exports": exports}
+
+
+# ---- the data ------------------------------------------------------------------------------
+
+def _history(county, earlier_days: int) -> None:
+    """The tallies and the daily reports (with envelopes) of the earlier days, by SQL (PostgreSQL)."""
+    if earlier_days < 1:
+        return
+    first, last = county.today - timedelta(days=earlier_days), county.today - timedelta(days=1)
+    span = {"first": first, "last": last, "county": county.county_id, "user": county.users["county"]}
+    db.session.execute(text("""
+        INSERT INTO check_tally (unit_id, date, session, staff, county_id, checked, absent, illness, personal,
+                                 other_reason, fever, symptoms, abnormal)
+        SELECT p.unit_id, d::date, s.session, p.staff, :county, p.n - (p.n / 40), p.n / 40, p.n / 80, p.n / 80, 0,
+               p.n / 100, 0, p.n / 80 + p.n / 100
+        FROM (SELECT class_id AS unit_id, false AS staff, count(*) AS n FROM student GROUP BY class_id
+              UNION ALL SELECT unit_id, true, count(*) FROM staff GROUP BY unit_id) p
+        CROSS JOIN generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day') d
+        CROSS JOIN (VALUES ('morning'), ('noon')) s(session)"""), span)
+    db.session.execute(text("""
+        CREATE TEMP TABLE bench_history ON COMMIT DROP AS
+        SELECT gen_random_uuid() AS id, u.id AS unit_id, d::date AS day
+        FROM unit u CROSS JOIN generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day') d
+        WHERE u.kind IN ('klass', 'school')"""), span)
+    db.session.execute(text("""
+        INSERT INTO sync_record (id, kind, user_id, device_id, recorded_at, recorded_offset_minutes, received_at,
+                                 content_hash, data)
+        SELECT id, 'daily_report', :user, 'bench', day + time '01:30', 480, day + time '01:30',
+               md5(id::text) || md5(unit_id::text), json_build_object('unit_id', unit_id, 'date', day)
+        FROM bench_history"""), span)
+    db.session.execute(text("""
+        INSERT INTO daily_report (record_id, unit_id, date, zero_report, expected, checked, absent, abnormal, late,
+                                  user_id, device_id, recorded_at, received_at, effective_at)
+        SELECT id, unit_id, day, true, 40, 40, 0, 0, false, :user, 'bench', day + time '01:30',
+               day + time '01:30', day + time '01:30' FROM bench_history"""), span)
+    db.session.commit()
+
+
+def _day_bodies(county, phones: int, size: int = 100) -> list[list[bytes]]:
+    """The day's checks of everyone (students by class, then staff by school) in batches, dealt to the phones."""
+    now = datetime.now(county_zone()).replace(microsecond=0)
+    day = now.date().isoformat()
+    people = [("health_check", "student_id", sid) for ids in county.students.values() for sid in ids]
+    people += [("staff_check", "staff_id", sid) for ids in county.staff.values() for sid in ids]
+    records = [{"id": str(uuid.uuid4()), "kind": kind, "recorded_at": now.isoformat(),
+                "data": {key: person, "date": day, "session": session, "present": True, "absence_reason": None,
+                         "symptoms": [], "temperature": 36.5, "note": None}}
+               for session in ("morning", "noon") for kind, key, person in people]
+    bodies = [json.dumps({"device_id": DEVICE, "records": records[i:i + size]}).encode()
+              for i in range(0, len(records), size)]
+    return [bodies[n::phones] for n in range(phones)]
+
+
+# ---- the leaders ---------------------------------------------------------------------------
+
+def _get(phone: Phone, path: str) -> bytes:
+    status, body = phone.request("GET", path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return body
+
+
+def _times(work, runs: int = 5) -> dict:
+    seconds = [timed(work)[0] for _ in range(runs)]
+    return {"best_ms": ms(min(seconds)), "median_ms": ms(statistics.median(seconds)), "runs": runs}
+
+
+def _export(phone: Phone, county, fmt: str) -> dict:
+    """Start the county's ledger as a job from the completeness page, follow it, download it."""
+    page = _get(phone, f"/reports/completeness?date={county.today}")
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
+    form = f"csrf_token={token}&unit_id={county.county_id}&date={county.today}&format={fmt}"
+    start = time.perf_counter()
+    status, _ = phone.request("POST", "/reports/ledger/job", form.encode(),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    if status != 302:
+        raise RuntimeError(f"starting the ledger job answered {status}")
+    jobs = _get(phone, "/jobs").decode()  # the newest job first
+    job_id = re.search(r'href="/jobs/(\d+)"', jobs).group(1)
+    while True:
+        state = json.loads(_get(phone, f"/jobs/{job_id}/status"))
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    seconds = time.perf_counter() - start
+    size = len(_get(phone, state["download"])) if state["status"] == "done" else 0
+    return {"status": state["status"], "seconds": round(seconds, 1), "rows": state["rows_done"], "bytes": size}
+
+
+# ---- the tables ----------------------------------------------------------------------------
+
+def report(results: list[dict]) -> str:
+    rows = []
+    for r in (r for r in results if r):
+        d = r["day"]
+        rows.append(["the county's day, pushed by %d phones" % r["phones"], f"{d['records']:,} records",
+                     d["seconds"], f"{d['records_per_s']:,.0f} records/s, p99 {d['p99_ms']} ms",
+                     ", ".join(f"{k} {v}" for k, v in sorted(d["statuses"].items()))])
+        for name, timing in r["screens"].items():
+            rows.append([f"{name}, county admin", f"{r['people']:,} people × {r['days']} days",
+                         timing["best_ms"] / 1000, f"median {timing['median_ms']} ms", ""])
+        for fmt, e in r["exports"].items():
+            rows.append([f"county ledger .{fmt}, background job", f"{e['rows']:,} rows", e["seconds"],
+                         f"{e['bytes'] / 1048576:.1f} MiB", e["status"]])
+    return table("The county's day and its leaders (PostgreSQL, through gunicorn)",
+                 ["what", "size", "seconds", "", "answers"], rows)
+
+
+def goals(results: list[dict], ceiling_per_s: float | None = None) -> list[dict]:
+    rows = []
+    for r in (r for r in results if r):
+        d = r["day"]
+        ceiling = round(d["records"] / ceiling_per_s, 1) if ceiling_per_s else None
+        rows.append({"what": f"a county's day, {d['records']:,} records pushed, s", "figure": d["seconds"],
+                     "ceiling": ceiling, "goal": f"< {GOAL_DAY_S} s", "met": d["seconds"] < GOAL_DAY_S})
+        for name in ("completeness page", "start page", "completeness()"):
+            best = r["screens"][name]["best_ms"]
+            rows.append({"what": f"{name}, county, {r['people']:,} people × {r['days']} days, ms", "figure": best,
+                         "ceiling": None, "goal": f"< {GOAL_SCREEN_MS} ms", "met": best < GOAL_SCREEN_MS})
+        for fmt, limit in (("xlsx", GOAL_XLSX_S), ("csv", GOAL_CSV_S)):
+            e = r["exports"][fmt]
+            rows.append({"what": f"county ledger .{fmt} ({e['rows']:,} rows) as a job, s", "figure": e["seconds"],
+                         "ceiling": None, "goal": f"< {limit} s", "met": e["status"] == "done" and e["seconds"] < limit})
+    return rows

@@ -1,11 +1,11 @@
 // The class (or staff) health check: everyone present and normal by default; tap a name to
 // record an absence or a temperature and symptoms; one button saves one record per person.
-import { getItem, getMeta, journalSince, listCollection } from "../db.js";
+import { getMeta, journalSince, listCollection } from "../db.js";
 import { t, word } from "../i18n.js";
 import { bounds, schemaOf } from "../kinds.js";
 import { ValidationError, addRecords, counts } from "../outbox.js";
 import { REFERENCE, USER, whenSessionKnown } from "../sync.js";
-import { dayChecks, sessionsDone } from "./figures.js";
+import { dayChecks, daySettings, sessionsDone } from "./figures.js";
 import { h, timeOf, today } from "./ui.js";
 
 const form = document.getElementById("check-form");
@@ -34,7 +34,7 @@ async function init() {
 
 async function load() {
   page.touched = false;
-  page.threshold = await feverThreshold();
+  page.threshold = Number((await daySettings()).fever_threshold) || 37.3;
   page.pulled = Boolean(await getMeta("lastPull"));
   await fillUnits();
   const people = await listPeople();
@@ -50,10 +50,6 @@ async function load() {
   render();
 }
 
-async function feverThreshold() {
-  const settings = (await getItem("settings", 1)) || (await getMeta("settings")) || {};
-  return Number(settings.fever_threshold) || 37.3;
-}
 
 async function fillUnits() {
   const select = $("unit");

@@ -46,7 +46,10 @@ def _register_record_kinds() -> None:
     from .notices import operations as _notice_items, records as _notices  # noqa: F401
     from .ledgers import records as _ledgers  # noqa: F401
     from .org import reference as _org  # noqa: F401
-    from .tracking import records as _tracking  # noqa: F401
+    from .tracking import records as _tracking, reference as _tracking_reference  # noqa: F401
+    # ... and which of their tables hold personal records that the county's retention removes.
+    from .health import retention as _health_kept  # noqa: F401
+    from .tracking import retention as _tracking_kept  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:

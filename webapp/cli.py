@@ -38,6 +38,8 @@ def register_cli(app) -> None:
     from .backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from .retention import retention_purge
+    app.cli.add_command(retention_purge)
 
 
 def _in_default_language(command):
@@ -131,3 +133,9 @@ DEMO_SEEDERS.append(_disinfection_demo)
 from .ledgers.reopening.demo import seed_demo as _reopening_demo  # noqa: E402  (the reopening plans)
 
 DEMO_SEEDERS.append(_reopening_demo)
+from .ledgers.online.demo import seed_demo as _online_demo  # noqa: E402  (a week of online learning)
+
+DEMO_SEEDERS.append(_online_demo)
+from .tracking.demo import seed_demo as _tracking_demo  # noqa: E402  (screenings, isolations, follow-ups)
+
+DEMO_SEEDERS.append(_tracking_demo)

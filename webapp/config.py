@@ -20,14 +20,18 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _driver(url: str) -> str:
+    """Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
-        for prefix in ("postgres://", "postgresql://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
-        return url
+        return _driver(url)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'shaodian.sqlite'}"
 
@@ -72,5 +76,8 @@ class Config:
         settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         settings["SQLALCHEMY_DATABASE_URI"] = overrides.pop("SQLALCHEMY_DATABASE_URI", None) or _database_url()
         settings["SECRET_KEY"] = overrides.pop("SECRET_KEY", None) or _secret_key()
+        replica = overrides.pop("DATABASE_REPLICA_URL", None) or os.environ.get("DATABASE_REPLICA_URL")
+        if replica:  # the leaders' screens and the exports read from it (webapp/replica.py)
+            settings["SQLALCHEMY_BINDS"] = {"replica": _driver(replica)}
         settings.update(overrides)
         return settings

@@ -9,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
+from .replica import RoutingSession
+
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 naming = {
     "ix": "ix_%(column_0_label)s",
@@ -18,7 +20,8 @@ naming = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=naming))
+# The session routes reads to the replica inside replica.reading() (DATABASE_REPLICA_URL).
+db = SQLAlchemy(metadata=MetaData(naming_convention=naming), session_options={"class_": RoutingSession})
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -1,13 +1,14 @@
 // The few UI strings the scripts need, translated by the server into the page's
-// <script type="application/json" id="i18n"> block (the shell is rendered per language).
+// <script type="application/json" id="i18n"> block (the shell is rendered per language); a screen
+// with words of its own adds them in a block with `data-i18n` (tracking), merged in.
 
 let strings = null;
 
 /** The translated text for `key`, with {name} placeholders filled from `vars`. */
 export function t(key, vars = {}) {
   if (!strings) {
-    const block = document.getElementById("i18n");
-    strings = block ? JSON.parse(block.textContent) : {};
+    const blocks = document.querySelectorAll('script#i18n, script[type="application/json"][data-i18n]');
+    strings = Object.assign({}, ...[...blocks].map((block) => JSON.parse(block.textContent)));
   }
   const text = strings[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? vars[name] : `{${name}}`));

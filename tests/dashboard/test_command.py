@@ -60,3 +60,19 @@ def test_teachers_have_no_command_view_and_the_offline_copy_has_a_shell(county, 
     assert as_user("homeroom_a1").get("/command").status_code == 403
     shell = client.get("/field/dashboard")
     assert shell.status_code == 200 and b"last-dashboard.js" in shell.data
+
+
+def test_every_ledger_file_on_the_files_page_opens(county, as_user):
+    for username in ("school_a1", "township_a", "county"):
+        client = as_user(username)
+        page = client.get("/command/files").get_data(as_text=True)
+        links = {link.replace("&amp;", "&") for link in re.findall(r'href="(/[^"#]*)', page)
+                 if re.search(r"\.(xlsx|csv)\b|/completeness|/traceback\?|/duty/", link)}
+        assert links, username
+        for link in links:
+            response = client.get(link)
+            assert response.status_code in (200, 302), (username, link)
+            if response.status_code == 200 and ".xlsx" in link:
+                assert response.data[:2] == b"PK", link  # a real workbook
+            if response.status_code == 200 and ".csv" in link:
+                assert response.data.startswith(b"\xef\xbb\xbf"), link

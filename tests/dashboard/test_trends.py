@@ -33,9 +33,10 @@ def test_fever_and_illness_count_people_per_day_from_the_current_checks(county):
     # b's fever of the day before is corrected: the current check counts
     push(county.users.homeroom_a1, record("health_check", check(b, "morning", DAY - timedelta(days=1), temperature=36.5),
                                           at(8, 0, DAY - timedelta(days=1))))
-    fever, illness, _isolation, _on_time = trends.series(county.school_a1, DAY, 14)
+    fever, illness, _isolation, _on_time, online = trends.series(county.school_a1, DAY, 14)
     assert len(fever.days) == 14 and fever.days[-1] == DAY
     assert fever.values[-2:] == [1, 1] and illness.values[-2:] == [0, 1]
+    assert online.share and online.values == [None] * 14  # no online lessons recorded: no bar, never a 0 %
     county_fever = trends.series(county.county, DAY, 30)[0]
     assert county_fever.values[-1] == 1 and len(county_fever.values) == 30
 
@@ -61,7 +62,7 @@ def test_the_trends_page_has_a_table_for_screen_readers_and_drills_down(county, 
     _checks(county, local_today(), fever=county.students_a1_1[:2])
     client = as_user("school_a1")
     page = client.get("/trends?days=30").get_data(as_text=True)
-    assert page.count("<svg") == 4 and page.count("<table") == 4
+    assert page.count("<svg") == 5 and page.count("<table") == 5
     assert f"/trends?unit_id={county.grade_a1.id}" in page
     assert "<td>2</td>" in page  # today's fevers in the table
 

@@ -76,8 +76,25 @@ def test_a_volunteer_of_another_township_cannot_log_at_this_checkpoint(duty):
                                 staff=duty.volunteer_b, must_change_password=False)
     db.session.commit()
     result = push(user_b, record("checkpoint_entry", entry(duty.cp_a)))[0]
-    assert (result["status"], result["code"]) == ("rejected", "forbidden")
+    unknown = push(user_b, record("checkpoint_entry", {**entry(duty.cp_a), "checkpoint_id": 999999}))[0]
+    # Outside their area and never booked there: answered exactly like a checkpoint that does not exist.
+    assert result["status"] == "rejected" and _answer(result) == _answer(unknown)
     assert db.session.scalar(select(CheckpointEntry.id)) is None
+
+
+def _answer(result: dict) -> tuple:
+    return result["status"], result.get("code"), result.get("errors"), result.get("message")
+
+
+def test_a_shift_outside_the_area_is_answered_like_one_that_does_not_exist(duty):
+    c = duty.county
+    shift_b = shift_now(duty.cp_b, duty.volunteer_b)
+    user = c.users.volunteer_a  # village A: cp_b lies in township B, and she was never booked there
+    outside = push(user, record("shift_attendance", {"shift_id": shift_b.id, "action": "check_in"}),
+                   record("checkpoint_entry", entry(duty.cp_a, shift_b)))
+    unknown = push(user, record("shift_attendance", {"shift_id": 999999, "action": "check_in"}),
+                   record("checkpoint_entry", {**entry(duty.cp_a), "shift_id": 999999}))
+    assert [_answer(r) for r in outside] == [_answer(r) for r in unknown]
 
 
 def test_a_teacher_booked_on_a_shift_may_log_there_and_an_unbooked_one_may_not(duty):
@@ -86,7 +103,8 @@ def test_a_teacher_booked_on_a_shift_may_log_there_and_an_unbooked_one_may_not(d
     booked = push(c.users.homeroom_a1, record("checkpoint_entry", entry(duty.cp_a, shift)))[0]
     unbooked = push(c.users.homeroom_a1_2, record("checkpoint_entry", entry(duty.cp_a, shift)))[0]
     assert booked["status"] == "accepted"
-    assert (unbooked["status"], unbooked["code"]) == ("rejected", "forbidden")
+    # Not her area and never booked there: for her the checkpoint does not exist.
+    assert (unbooked["status"], unbooked["code"], list(unbooked["errors"])) == ("rejected", "invalid", ["checkpoint_id"])
 
 
 def test_a_booking_counts_only_around_its_shift(duty):
@@ -115,7 +133,7 @@ def test_attendance_needs_a_booking_on_that_shift(duty):
     other = push(c.users.homeroom_a1_2, record("shift_attendance", {"shift_id": shift.id, "action": "check_in"}))[0]
     unknown = push(c.users.homeroom_a1, record("shift_attendance", {"shift_id": 9999, "action": "check_in"}))[0]
     wrong = push(c.users.homeroom_a1, record("shift_attendance", {"shift_id": shift.id, "action": "arrive"}))[0]
-    assert other["code"] == "forbidden" and unknown["code"] == "invalid" and wrong["errors"].keys() == {"action"}
+    assert _answer(other) == _answer(unknown) and unknown["code"] == "invalid" and wrong["errors"].keys() == {"action"}
 
 
 def test_the_kinds_are_in_the_registry_with_their_schema():

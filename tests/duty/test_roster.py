@@ -233,3 +233,19 @@ def test_a_checkpoint_is_created_in_a_village_of_ones_own_township(duty, as_user
     yesterday = (duty.today - timedelta(days=1)).isoformat()
     backwards = client.post("/duty/checkpoints/new", data={**data, "active_to": yesterday})
     assert backwards.status_code == 200 and 'role="alert"' in backwards.get_data(as_text=True)
+
+
+def test_a_phone_known_only_outside_the_area_is_answered_like_an_unknown_one(duty, as_user):
+    """Township A adds a volunteer by a number of township B's volunteer: no hint that it exists there."""
+    from webapp.org.models import Staff
+
+    shift = _morning(duty.cp_a, duty.monday, needed=3)
+    db.session.commit()
+    client = as_user("township_a")
+    known_elsewhere = client.post(f"/duty/shifts/{shift.id}/volunteer", data={"name": "孙志愿", "phone": duty.volunteer_b.phone})
+    unknown = client.post(f"/duty/shifts/{shift.id}/volunteer", data={"name": "周志愿", "phone": "13700000002"})
+    assert known_elsewhere.status_code == unknown.status_code == 302
+    added = db.session.scalars(select(Staff).where(Staff.unit_id == duty.county.village_a.id,
+                                                   Staff.name.in_(["孙志愿", "周志愿"]))).all()
+    assert len(added) == 2 and duty.volunteer_b not in added  # a new volunteer of village A each time
+    assert db.session.get(Staff, duty.volunteer_b.id).name == "钱志愿"

@@ -124,3 +124,14 @@ def test_the_trips_schema_is_an_array_of_objects(app):
     assert trips["type"] == "array" and trips["maxItems"] == 10
     assert trips["items"]["required"] == ["place", "from_on", "to_on"]
     assert trips["items"]["properties"]["from_on"] == {"type": "string", "format": "date"}
+
+
+def test_an_ended_responsibility_no_longer_answers(county):
+    from webapp.org import operations as org
+    student = county.students_a1_1[0]
+    org.assign_responsibility(county.teacher_a1_1, county.class_a1_1)
+    org.assign_responsibility(county.teacher_a1_2, student)
+    org.unassign_responsibility(county.teacher_a1_2, student)
+    rows = queries.people_rows({("student", student.id)})
+    assert queries.responsible(rows)[("student", student.id)].name == "王老师"
+    assert queries.responsible_keys(county.teacher_a1_2.id) == set()

@@ -135,3 +135,13 @@ def test_the_ledgers_are_spreadsheets_of_the_scope(county, as_user):
     values = [c.value for row in load_workbook(BytesIO(response.data)).active.iter_rows() for c in row]
     assert student.name not in values
     assert as_user("school_a1").get("/tracking/tracked.xlsx").status_code == 200
+
+
+def test_looking_at_a_persons_tracking_data_is_audited(county, as_user):
+    from webapp.audit.models import AuditEntry
+    student = county.students_a1_1[0]
+    as_user("school_a1").get(f"/tracking/person/student/{student.id}")
+    entries = db.session.query(AuditEntry).filter_by(subject_kind="student", subject_id=str(student.id)).all()
+    assert [e.action for e in entries] == ["view_screening"] and entries[0].username == "school_a1"
+    as_user("school_a1").get("/tracking/isolation.xlsx")
+    assert db.session.query(AuditEntry).filter_by(action="export", username="school_a1").count() == 1

@@ -1,8 +1,9 @@
 """The period of a trace-back: a month (the table), or any span of days (the list)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField
-from wtforms.validators import Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..fields import WorkingDay
 
@@ -33,3 +34,15 @@ class MonthForm(FlaskForm):
 
     unit_id = IntegerField(validators=[Optional()])
     month = DateField(_l("Month"), format="%Y-%m", validators=[Optional(), WorkingDay()])
+
+
+class SummaryJobForm(FlaskForm):
+    """Start a township's or the county's daily report summary in the background (a POST: CSRF)."""
+
+    unit_id = IntegerField(validators=[DataRequired()])
+    start = DateField(_l("From"), validators=[DataRequired()])
+    end = DateField(_l("To"), validators=[DataRequired()])
+    format = SelectField(choices=[SelectChoice("xlsx", ".xlsx"), SelectChoice("csv", ".csv")], default="xlsx")
+
+    def validate_end(self, field):
+        PeriodForm.validate_end(self, field)

@@ -135,7 +135,7 @@ class TraceBack:
         self.reporting = [u for u in self.units.values() if u.kind in REPORTING_KINDS and scope.id in u.path]
         self.filed = _filed([u.id for u in self.reporting], start, end)
 
-    def _name_at(self, unit: _Unit, kind: UnitKind) -> str:
+    def name_at(self, unit: _Unit, kind: UnitKind) -> str:
         ancestor = next((self.units[i] for i in unit.path if i in self.units and self.units[i].kind is kind), None)
         return ancestor.name if ancestor else ""
 
@@ -150,13 +150,17 @@ class TraceBack:
         """The missed and late reports, newest day first, each with its chain on that day."""
         found = sorted(((u, d, s) for u, d, s in self.unit_days() if s),
                        key=lambda x: (-x[1].toordinal(), x[0].path))[:limit]
-        links = _links({i for u, _d, _s in found for i in u.path if i in self.units},
-                       cutoff_moment(self.start, self.settings), cutoff_moment(self.end, self.settings))
-        return [Lapse(day, unit.id, unit.name, self._name_at(unit, UnitKind.school),
-                      self._name_at(unit, UnitKind.township), state == "late", self._chain(unit, day, links))
+        links = self.links_for(found)
+        return [Lapse(day, unit.id, unit.name, self.name_at(unit, UnitKind.school),
+                      self.name_at(unit, UnitKind.township), state == "late", self.chain(unit, day, links))
                 for unit, day, state in found]
 
-    def _chain(self, unit: _Unit, day: date, links: dict) -> list[Holder]:
+    def links_for(self, unit_days) -> dict[int, list[tuple]]:
+        """The links of the period on these units and the units above them (one query)."""
+        return _links({i for u, _d, _s in unit_days for i in u.path if i in self.units},
+                      cutoff_moment(self.start, self.settings), cutoff_moment(self.end, self.settings))
+
+    def chain(self, unit: _Unit, day: date, links: dict) -> list[Holder]:
         """Who answered for the unit and the units above it (up to the township) at the day's cut-off."""
         moment = cutoff_moment(day, self.settings)
         chain = []
@@ -175,7 +179,7 @@ class TraceBack:
             school_id = next((i for i in unit.path if self.units.get(i) and self.units[i].kind is UnitKind.school), None)
             if school_id not in schools:
                 school = self.units[school_id]
-                schools[school_id] = SchoolMonth(school_id, school.name, self._name_at(school, UnitKind.township))
+                schools[school_id] = SchoolMonth(school_id, school.name, self.name_at(school, UnitKind.township))
             line = schools[school_id]
             line.due += 1
             line.missed += state == "missed"

@@ -1,11 +1,17 @@
 """The command view (指挥调度): a unit's missing, abnormal and ledger figures on one phone screen, each a link."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..duty.routes import OFFICE as DUTY_ROLES
+from ..duty import clock
+from ..ledgers.disinfection import operations as disinfection
+from ..ledgers.online import operations as online
+from ..ledgers.reopening import operations as reopening
 from ..ledgers.supplies import operations as supplies
 from ..navigation import add_entry
 from ..org.access import admin_only
@@ -27,12 +33,19 @@ def _tracking(unit: Unit, day, past_cutoff: bool) -> dict:
             "due": len(lists["due"])}
 
 
-def _supplies(unit: Unit, day) -> dict | None:
-    """Schools short of a supply (the supplies ledger's own reading); none for a grade or a class."""
+def _ledgers(unit: Unit, day) -> dict:
+    """The ledgers' state, each read by its own ledger's functions: schools short of supplies, areas
+    overdue for disinfection, schools not ready to reopen (a school and above), online attendance."""
+    found = {"online": online.rates(unit, day).rate("attended")}
     if unit.kind in (UnitKind.grade, UnitKind.klass):
-        return None
+        return found
     schools = supplies.overview(unit, day)
-    return {"schools": len(schools), "short": sum(1 for s in schools if s.short)}
+    now = clock.local_now()
+    places = disinfection.coverage(unit, now.date(), now.time())
+    plans = reopening.readiness(unit)
+    return {**found, "schools": len(schools), "short": sum(1 for s in schools if s.short),
+            "overdue": sum(len(p.overdue) for p in places), "areas": sum(len(p.areas) for p in places),
+            "not_ready": sum(1 for p in plans if not p.ready), "plans": len(plans)}
 
 
 @bp.route("")
@@ -45,6 +58,19 @@ def view():
     past = figures.status.past_cutoff
     return render_template(
         "dashboard/command.html", c=figures, listed=MISSING_LISTED, crumbs=breadcrumb(unit, current_user),
-        tracking=_tracking(unit, day, past), supplies=_supplies(unit, day),
+        tracking=_tracking(unit, day, past), ledgers=_ledgers(unit, day),
         checkpoint_fevers=checkpoint_fevers(unit, day) if current_user.role in DUTY_ROLES else None,
         duty_roles=DUTY_ROLES, people_level=unit.kind in (UnitKind.school, UnitKind.grade, UnitKind.klass))
+
+
+@bp.route("/files")
+@admin_only
+def files():
+    """Every ledger of a unit as a file (.xlsx and CSV), in one list: the day, the period, the month."""
+    unit_id = request.args.get("unit_id", type=int)
+    unit = get_scoped(Unit, unit_id) if unit_id is not None else current_user.scope
+    today = local_today()
+    return render_template("dashboard/files.html", unit=unit, today=today, month=today.strftime("%Y-%m"),
+                           start=today - timedelta(days=29), crumbs=breadcrumb(unit, current_user),
+                           duty_roles=DUTY_ROLES, large=unit.kind in (UnitKind.county, UnitKind.township),
+                           people_level=unit.kind in (UnitKind.school, UnitKind.grade, UnitKind.klass))

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import replica
 from ..health.labels import labels
 from ..org.access import admin_only
 from ..org.models import Unit
@@ -30,9 +31,12 @@ def _unit() -> Unit:
 def home():
     unit = _unit()
     parent = unit.parent if unit.id != current_user.scope_unit_id else None
-    day = today(unit, local_today(), current_user.role) if current_user.is_admin else None
-    return render_template("dashboard/home.html", overview=operations.overview(unit), today=day, limit=LISTED,
-                           up=parent if parent is not None and in_scope(parent) else None)
+    with replica.reading():  # the leaders' figures may come from a replica (DATABASE_REPLICA_URL)
+        day = today(unit, local_today(), current_user.role) if current_user.is_admin else None
+        overview = operations.overview(unit)
+    return render_template("dashboard/home.html", overview=overview, today=day, limit=LISTED,
+                           up=parent if parent is not None and in_scope(parent) else None,
+                           as_of=replica.as_of_shown())
 
 
 def _kind_names() -> list[tuple[str, str]]:

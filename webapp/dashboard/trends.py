@@ -5,7 +5,8 @@ Health counts are people (a student with a fever at the morning and the noon che
 from the current check of each student, day and session, as the reports count them; isolation is
 the people in home isolation that day, as tracking counts them (started, not yet released);
 reports on time are the share of the daily reports due that day that came by the cut-off, as the
-trace-back counts them. Online attendance joins when the ledgers hold it.
+trace-back counts them; online attendance is the share of expected students who attended, from
+the online-learning ledger's current class days.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..health.models import AbsenceReason, HealthCheck
 from ..health.operations import units_of_kind
 from ..org.models import Unit, UnitKind
 from ..org.scoping import subtree_ids
+from ..ledgers.online.models import OnlineClassDay
 from ..tracking.models import Isolation
 from ..tracking.queries import isolations
 
@@ -86,4 +88,14 @@ def series(unit: Unit, end: date, days: int) -> list[Series]:
         Series("illness", _l("Absent for illness"), False, span, [health.get(d, (0, 0))[1] for d in span]),
         Series("isolation", _l("In home isolation"), False, span, _isolated(unit, span)),
         Series("on_time", _l("Daily reports on time"), True, span, _on_time(unit, span)),
+        Series("online", _l("Online attendance"), True, span, _online(unit, span)),
     ]
+
+
+def _online(unit: Unit, days: list[date]) -> list[float | None]:
+    """Students who attended the online lessons, of those expected, per day (the ledger's current class days)."""
+    query = (select(OnlineClassDay.date, func.sum(OnlineClassDay.expected), func.sum(OnlineClassDay.attended))
+             .where(OnlineClassDay.class_id.in_(subtree_ids(unit)), OnlineClassDay.date.between(days[0], days[-1]))
+             .group_by(OnlineClassDay.date))
+    found = {day: (expected, attended) for day, expected, attended in db.session.execute(query)}
+    return [round(100 * found[d][1] / found[d][0], 1) if found.get(d) and found[d][0] else None for d in days]

@@ -243,18 +243,22 @@ def _touch(shift: Shift) -> None:
     db.session.expire(shift, ["assignments"])
 
 
-def add_volunteer(village: Unit, name: str, phone: str) -> tuple[Staff, bool]:
+def add_volunteer(village: Unit, name: str, phone: str, user: User | None = None) -> tuple[Staff, bool]:
     """A volunteer without an account: name and mobile number. Returns (person, whether new).
 
-    A person already known by that number is reused, so nobody is on the roster twice.
+    A person already known by that number in the user's area is reused, so nobody is on the roster
+    twice. A number known only outside the area is answered exactly like an unknown one (a new
+    volunteer here): the answer never tells that the number exists elsewhere.
     """
     name, phone = (name or "").strip(), (phone or "").strip()
     if not name:
         raise RuleError(_l("Give the volunteer's name."), "name")
     if not valid_mobile(phone):
         raise RuleError(_l("Give an 11-digit mobile number."), "phone")
-    known = db.session.scalars(select(Staff).where(Staff.phone == phone, Staff.active.is_(True))
-                               .order_by(Staff.id)).first()
+    query = select(Staff).where(Staff.phone == phone, Staff.active.is_(True)).order_by(Staff.id)
+    if user is not None:
+        query = query.where(scope_clause(Staff, user))
+    known = db.session.scalars(query).first()
     if known is not None:
         return known, False
     staff = Staff(unit_id=village.id, name=name[:50], phone=phone, is_volunteer=True)

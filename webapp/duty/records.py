@@ -78,7 +78,14 @@ class _Group:
         if wanted:
             checkpoints.update(_by_id(select(Checkpoint).where(Checkpoint.id.in_(wanted))
                                       .options(selectinload(Checkpoint.unit))))
-        return cls(user, shifts, checkpoints, _bookings(user, set(checkpoints)))
+        bookings = _bookings(user, set(checkpoints))
+        # A checkpoint outside the user's area where they were never booked is answered exactly like
+        # one that does not exist (and its shifts likewise): the answer must not tell that it exists.
+        booked_at = {booking.checkpoint_id for booking in bookings}
+        checkpoints = {key: checkpoint for key, checkpoint in checkpoints.items()
+                       if checkpoint.id in booked_at or user.scope.contains(checkpoint.unit)}
+        shifts = {key: shift for key, shift in shifts.items() if shift.checkpoint_id in checkpoints}
+        return cls(user, shifts, checkpoints, bookings)
 
     def shift(self, shift_id: int) -> Shift:
         shift = self.shifts.get(shift_id)

@@ -234,7 +234,7 @@ def assign(shift_id: int):
     form.staff_ids.choices = [(int(v), "") for v in request.form.getlist("staff_ids") if v.isdigit()]
     if not form.validate_on_submit():
         return _shift_page(shift, assign_form=form), 400
-    people = [get_scoped(Staff, staff_id) for staff_id in form.staff_ids.data]
+    people = [get_scoped(Staff, staff_id) for staff_id in form.staff_ids.data or ()]  # none ticked: no list at all
     if not people:
         flash(_("Tick the people to put on this shift."), "error")
         return redirect(url_for("duty.shift", shift_id=shift.id))
@@ -257,9 +257,7 @@ def add_volunteer(shift_id: int):
     form = VolunteerForm()
     if form.validate_on_submit():
         try:
-            person, new = ops.add_volunteer(shift.checkpoint.unit, form.name.data, form.phone.data)
-            if not in_scope(person.unit):
-                raise RuleError(_l("This number belongs to someone outside your area."), "phone")
+            person, new = ops.add_volunteer(shift.checkpoint.unit, form.name.data, form.phone.data, current_user)
             ops.assign(shift, person)
         except RuleError as error:
             db.session.rollback()

@@ -14,7 +14,7 @@ from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
 from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
-from .. import audit, spreadsheets
+from .. import audit, replica, spreadsheets
 from ..jobs import operations as jobs
 from . import export, operations
 from .figures import day_figures
@@ -103,12 +103,15 @@ def _area() -> Unit:
 @people_readers
 def completeness():
     area, (day, form) = _area(), _chosen_day()
-    status, only_missing = completeness_of(area, day), request.args.get("missing") == "1"
+    with replica.reading():  # it may come from a replica (DATABASE_REPLICA_URL)
+        status = completeness_of(area, day)
+    only_missing = request.args.get("missing") == "1"
     # A large area lists one line per school (a county's 5,000 classes would be megabytes on a phone).
     per_school = not only_missing and len(status.classes) > CLASSES_LISTED
     return render_template("health/completeness.html", form=form, area=area, only_missing=only_missing,
                            per_school=per_school, status=status, in_background=ledger_in_background(area),
-                           job_form=LedgerJobForm(formdata=None, unit_id=area.id, date=day))
+                           job_form=LedgerJobForm(formdata=None, unit_id=area.id, date=day),
+                           as_of=replica.as_of_shown())
 
 
 def ledger_in_background(area: Unit) -> bool:

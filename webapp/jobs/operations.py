@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from sqlalchemy import and_, delete, insert, or_, select, update
 
+from .. import replica
 from ..extensions import db
 from ..org.models import Unit, User, utcnow
 from ..org.settings import county_id_of
@@ -161,7 +162,8 @@ def run_one(worker: str) -> int | None:
             if kind is None:
                 raise LookupError(f"no job kind {job.kind}")
             path = Path(folder) / "file"
-            file_name, content_type = kind.run(params, progress, path)
+            with replica.reading():  # an export only reads: from the replica when there is one
+                file_name, content_type = kind.run(params, progress, path)
             db.session.rollback()  # end the kind's reading transaction (and its cursor)
             _store_file(job_id, worker, path, file_name, content_type, progress.done)
     except Lost:

@@ -1,4 +1,4 @@
-"""The school's other ledgers (台账) the county inspects, one sub-package each: `supplies` (物资台账), `disinfection` (消毒台账), `reopening` (开学预案) …
+"""The school's other ledgers (台账) the county inspects, one sub-package each: `supplies` (物资台账), `disinfection` (消毒台账), `reopening` (开学预案), `online` (停课不停学) …
 
 Each is kept from the phones (its record kinds go through the one outbox and push, declared in
 its `records.py`) and from the office (the office forms send the same records through the same
@@ -10,8 +10,9 @@ it is filed as.
 def register_blueprints(app) -> None:
     """Each ledger's office screens."""
     from .disinfection.routes import bp as disinfection_bp
+    from .online.routes import bp as online_bp
     from .reopening.routes import bp as reopening_bp
     from .supplies.routes import bp as supplies_bp
 
-    for blueprint in (supplies_bp, disinfection_bp, reopening_bp):
+    for blueprint in (supplies_bp, disinfection_bp, reopening_bp, online_bp):
         app.register_blueprint(blueprint)

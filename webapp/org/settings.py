@@ -18,13 +18,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column
-from wtforms import IntegerField, TimeField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import DateField, IntegerField, TimeField
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import NumberInput
 
 from ..errors import RuleError
 from ..extensions import db
-from ..fields import FiniteDecimalField
+from ..fields import FiniteDecimalField, WorkingDay
 from ..navigation import add_entry
 from ..sync.reference import register_collection
 from .access import require_roles
@@ -32,6 +32,7 @@ from .models import Role, Unit, User, utcnow
 
 THRESHOLD_RANGE = (36.5, 38.5)
 SESSION_DAYS_RANGE = (1, 90)
+KEEP_DAYS_RANGE = (30, 1825)  # PIPL: no longer than needed; the inspections after an epidemic take months
 
 
 class CountySettings(db.Model):
@@ -44,6 +45,10 @@ class CountySettings(db.Model):
     fever_threshold: Mapped[float]
     report_cutoff: Mapped[time]
     field_session_days: Mapped[int]
+    # Retention (webapp/retention.py): once the epidemic period ended, its people's health,
+    # screening and isolation records are kept this many days more, then removed.
+    epidemic_ended_on: Mapped[date | None]
+    keep_days_after_epidemic: Mapped[int] = mapped_column(default=180, server_default="180")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -56,6 +61,15 @@ class Settings:
     report_cutoff: time = time(10, 0)
     field_session_days: int = 30
     updated_at: datetime | None = None
+    epidemic_ended_on: date | None = None
+    keep_days_after_epidemic: int = 180
+
+    @property
+    def records_kept_until(self) -> date | None:
+        """The last day the epidemic period's personal records are kept; None while it goes on."""
+        if self.epidemic_ended_on is None:
+            return None
+        return self.epidemic_ended_on + timedelta(days=self.keep_days_after_epidemic)
 
     def as_item(self) -> dict:
         """The one item of the `settings` reference collection the phones pull."""
@@ -78,7 +92,8 @@ def settings_for(county_id: int | None) -> Settings:
         if county_id is not None else None
     if row is None:
         return Settings()
-    return Settings(row.fever_threshold, row.report_cutoff, row.field_session_days, row.updated_at)
+    return Settings(row.fever_threshold, row.report_cutoff, row.field_session_days, row.updated_at,
+                    row.epidemic_ended_on, row.keep_days_after_epidemic)
 
 
 def current_settings(user: User | None = None) -> Settings:
@@ -132,7 +147,8 @@ def session_lifetime(user: User) -> timedelta:
 # ---- changing ------------------------------------------------------------------------------
 
 def update_settings(county: Unit, fever_threshold, report_cutoff: time, field_session_days: int,
-                    by: User | None) -> CountySettings:
+                    by: User | None, epidemic_ended_on: date | None = None,
+                    keep_days_after_epidemic: int = 180) -> CountySettings:
     """Save the county's settings after checking their bounds; flushes."""
     threshold = round(float(fever_threshold), 1)
     if not THRESHOLD_RANGE[0] <= threshold <= THRESHOLD_RANGE[1]:
@@ -141,6 +157,11 @@ def update_settings(county: Unit, fever_threshold, report_cutoff: time, field_se
         raise RuleError(_l("Give the cut-off as a time, like 10:00."), "report_cutoff")
     if not SESSION_DAYS_RANGE[0] <= int(field_session_days) <= SESSION_DAYS_RANGE[1]:
         raise RuleError(_l("A field login lasts between 1 and 90 days."), "field_session_days")
+    if not KEEP_DAYS_RANGE[0] <= int(keep_days_after_epidemic) <= KEEP_DAYS_RANGE[1]:
+        raise RuleError(_l("Keep the records between 30 and 1825 days after the epidemic period."),
+                        "keep_days_after_epidemic")
+    if epidemic_ended_on is not None and epidemic_ended_on > local_today():
+        raise RuleError(_l("The epidemic period cannot end in the future."), "epidemic_ended_on")
     row = db.session.scalar(select(CountySettings).where(CountySettings.county_id == county.id))
     if row is None:
         row = CountySettings(county_id=county.id)
@@ -148,6 +169,7 @@ def update_settings(county: Unit, fever_threshold, report_cutoff: time, field_se
     row.fever_threshold, row.report_cutoff = threshold, report_cutoff.replace(second=0, microsecond=0)
     row.field_session_days, row.updated_at = int(field_session_days), utcnow()
     row.updated_by_id = by.id if by else None
+    row.epidemic_ended_on, row.keep_days_after_epidemic = epidemic_ended_on, int(keep_days_after_epidemic)
     db.session.flush()
     return row
 
@@ -165,6 +187,11 @@ class SettingsForm(FlaskForm):
         _l("A field login lasts (days)"),
         validators=[InputRequired(), NumberRange(1, 90, _l("Between 1 and 90 days."))],
         render_kw={"inputmode": "numeric", "min": "1", "max": "90"})
+    epidemic_ended_on = DateField(_l("The epidemic period ended on"), validators=[Optional(), WorkingDay()])
+    keep_days_after_epidemic = IntegerField(
+        _l("Keep health, screening and isolation records after it (days)"),
+        validators=[Optional(), NumberRange(*KEEP_DAYS_RANGE, _l("Between 30 and 1825 days."))],
+        render_kw={"inputmode": "numeric", "min": "30", "max": "1825"})
 
 
 bp = Blueprint("settings", __name__)
@@ -178,11 +205,14 @@ def edit():
     saved = settings_for(county.id)
     form = SettingsForm(data={"fever_threshold": Decimal(str(saved.fever_threshold)),
                               "report_cutoff": saved.report_cutoff,
-                              "field_session_days": saved.field_session_days})
+                              "field_session_days": saved.field_session_days,
+                              "epidemic_ended_on": saved.epidemic_ended_on,
+                              "keep_days_after_epidemic": saved.keep_days_after_epidemic})
     if form.validate_on_submit():
         try:
             update_settings(county, form.fever_threshold.data, form.report_cutoff.data,
-                            form.field_session_days.data, current_user)
+                            form.field_session_days.data, current_user, form.epidemic_ended_on.data,
+                            form.keep_days_after_epidemic.data or saved.keep_days_after_epidemic)
         except RuleError as error:
             getattr(form, error.field).errors.append(error.message)
         else:

@@ -27,7 +27,7 @@ STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
                  "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices",
                  "pwa.field_dashboard", "pwa.field_disinfection",
-                 "pwa.field_reopening")
+                 "pwa.field_reopening", "pwa.field_online", "pwa.field_tracking")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -128,6 +128,18 @@ def field_disinfection():
 def field_reopening():
     """The school's reopening plan (开学预案), offline: static/js/field/reopening.js, through the outbox."""
     return _shell("field/reopening.html")
+
+
+@bp.route("/field/online")
+def field_online():
+    """A class's day of online learning (停课不停学), offline: static/js/field/online.js, through the outbox."""
+    return _shell("field/online.html")
+
+
+@bp.route("/field/tracking")
+def field_tracking():
+    """Follow-ups and screening (issue 8): static/js/field/tracking.js, records through the outbox."""
+    return _shell("field/tracking.html")
 
 
 @bp.route("/offline")

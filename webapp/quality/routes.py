@@ -46,7 +46,7 @@ def review():
     unit = get_scoped(Unit, form.unit_id.data) if form.unit_id.data else current_user.scope
     back = url_for("quality.area", unit_id=request.form.get("area", type=int) or unit.id)
     if not form.validate():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")  # some are lazy strings
         return redirect(back)
     _check_subject(form, unit)
     try:

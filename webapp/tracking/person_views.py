@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, select
 
+from .. import audit
 from ..extensions import db
 from ..health.models import SYMPTOMS
 from ..org.models import Role, Staff, Student
@@ -81,12 +82,17 @@ def person(kind: str, person_id: int):
         if not errors:
             flash(_("Saved."))
             return redirect(url_for("tracking.person", kind=kind, person_id=person.id))
+    history = _history(key, support)
+    audit.record("view_screening", subject=person, detail="tracking card")
+    if history["isolations"]:
+        audit.record("view_isolation", subject=person, detail="tracking card")
+    db.session.commit()
     today = local_today()
     unit = person.klass if kind == "student" else person.unit
     tracked = queries.tracked(unit, today).get(key)
     reasons = queries.clearance(unit, today, {key})[key]
     return render_template("tracking/person.html", person=person, kind=kind, key=key, today=today,
-                           tracked=tracked, not_cleared=reasons, history=_history(key, support), support=support,
+                           tracked=tracked, not_cleared=reasons, history=history, support=support,
                            errors=errors, posted=posted, form=request.form, symptoms=SYMPTOMS,
                            statuses=MANUAL_STATUSES, choices=CHOICES,
                            responsible=queries.responsible(queries.people_rows({key})).get(key)), \

@@ -21,6 +21,7 @@ from . import operations as rules
 from .models import (FollowUp, IllnessFollowUp, Isolation, IsolationChange, IsolationChangeKind, RiskArea,
                      Screening, ScreeningTrip, Subject, TrackingSettings)
 
+CURRENT_LINK = Responsibility.valid_to.is_(None)  # a responsibility that holds today (ended ones are history)
 SIGN_WINDOW_DAYS = 60  # illness signs older than this no longer open a case
 
 
@@ -131,10 +132,23 @@ def screened(unit: Unit) -> set[tuple]:
                            .group_by(Screening.student_id, Screening.staff_id)))
 
 
-def recent_screenings(unit: Unit, day: date, days: int = 30) -> list[Screening]:
-    since = day - timedelta(days=days)
-    return list(db.session.scalars(select(Screening).where(Screening.unit_id.in_(subtree_ids(unit)),
-                                                           Screening.date >= since)))
+def _screened_where(unit: Unit, *where) -> set[tuple]:
+    """The people with a screening under `unit` matching `where`: one query of two columns."""
+    query = select(Screening.student_id, Screening.staff_id).where(Screening.unit_id.in_(subtree_ids(unit)), *where)
+    return {("student", s) if s is not None else ("staff", t) for s, t in db.session.execute(query.distinct())}
+
+
+def contacts(unit: Unit, day: date) -> set[tuple]:
+    """People with contact history in a screening of the last 14 days (theirs or a household member's)."""
+    return _screened_where(unit, Screening.contact_history.is_(True), Screening.date > day - timedelta(days=14),
+                           Screening.date <= day)
+
+
+def returning(unit: Unit, day: date) -> set[tuple]:
+    """People whose planned return to the county is in the next RETURNING_DAYS days."""
+    return _screened_where(unit, Screening.date >= day - timedelta(days=30),
+                           Screening.planned_return_on >= day,
+                           Screening.planned_return_on <= day + timedelta(days=rules.RETURNING_DAYS))
 
 
 def illness_signs(unit: Unit, day: date) -> dict[tuple, date]:
@@ -186,16 +200,14 @@ def tracked(unit: Unit, day: date) -> dict[tuple, Tracked]:
 
     for key in fevers(unit, day):
         flag(key, "fever")
-    recent = recent_screenings(unit, day)
-    for key in {key_of(s) for s in recent if s.contact_history and s.date > day - timedelta(days=14)}:
+    for key in contacts(unit, day):
         flag(key, "contact")
     for key in risk_trips(unit, day):
         flag(key, "risk_trip")
     for view in open_isolations(unit):
         flag(view.key, "isolation")
         people[view.key].isolation = view
-    soon = day + timedelta(days=rules.RETURNING_DAYS)
-    for key in {key_of(s) for s in recent if s.planned_return_on and day <= s.planned_return_on <= soon}:
+    for key in returning(unit, day):
         flag(key, "returning")
     for key in illness_absences(unit, day):
         flag(key, "illness_absence")
@@ -258,7 +270,7 @@ def responsible(rows: dict[tuple, object]) -> dict[tuple, Staff]:
     if not clauses:
         return {}
     links = list(db.session.execute(select(Responsibility, Staff).join(Staff, Staff.id == Responsibility.staff_id)
-                                    .where(or_(*clauses)).order_by(Responsibility.id)))
+                                    .where(or_(*clauses), CURRENT_LINK).order_by(Responsibility.id)))
     direct, by_unit = {}, {}
     for link, person in links:
         if link.student_id is not None:
@@ -279,7 +291,7 @@ def responsible(rows: dict[tuple, object]) -> dict[tuple, Staff]:
 def responsible_keys(staff_id: int) -> set[tuple]:
     """The people a staff member answers for: students and colleagues linked to them, and everyone on the
     roll of the units they answer for."""
-    links = list(db.session.scalars(select(Responsibility).where(Responsibility.staff_id == staff_id)))
+    links = list(db.session.scalars(select(Responsibility).where(Responsibility.staff_id == staff_id, CURRENT_LINK)))
     keys = {("student", l.student_id) for l in links if l.student_id} | \
         {("staff", l.colleague_id) for l in links if l.colleague_id}
     for link in links:

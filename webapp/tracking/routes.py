@@ -12,7 +12,7 @@ from flask import render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from .. import spreadsheets
+from .. import audit, spreadsheets
 from ..navigation import TEACHERS, add_entry
 from ..org.access import require_roles
 from ..org.models import ADMIN_ROLES, Unit, utcnow
@@ -22,6 +22,7 @@ from ..org.scoping import get_scoped
 from ..org.settings import current_settings, cutoff_moment, local_today
 from . import bp, listing, operations as rules, queries
 from .labels import word
+from .strings import phone_strings
 
 READERS = ADMIN_ROLES + TEACHERS
 readers = require_roles(*READERS)
@@ -34,7 +35,8 @@ ROWS_SHOWN = 200
 @bp.app_context_processor
 def _words():
     return {"tracking_reasons": rules.REASONS, "not_cleared_words": rules.NOT_CLEARED,
-            "status_words": listing.STATUS_WORDS, "tracking_summary": _summary, "tw": word}
+            "status_words": listing.STATUS_WORDS, "tracking_summary": _summary, "tw": word,
+            "tracking_strings": phone_strings}
 
 
 def _summary() -> dict | None:
@@ -80,6 +82,8 @@ def tracked():
     named = listing.shows_names(unit) or current_user.role in TEACHERS
     rows = listing.rows(unit, {k: p.reasons for k, p in chosen.items()},
                         {k: p.isolation for k, p in chosen.items() if p.isolation}) if named else []
+    if rows:
+        audit.viewed("view_screening", unit=unit, detail=f"tracked list: {len(rows)} people")
     return render_template("tracking/tracked.html", day=day, unit=unit, counts=counts, total=len(people),
                            shown=len(chosen), rows=rows[:ROWS_SHOWN], more=max(len(rows) - ROWS_SHOWN, 0),
                            reason=reason, named=named, children=listing.per_child(unit, chosen),
@@ -97,7 +101,10 @@ def isolation():
         lists = {name: [v for v in views if v.key in keys] for name, views in lists.items()}
     views = {v.key: v for v in lists["now"]}
     rows = {row.key: row for row in listing.rows(unit, {k: ["isolation"] for k in views}, views)}
-    return render_template("tracking/isolation.html", day=day, unit=unit, past_cutoff=_past_cutoff(day),
+    if rows:
+        audit.viewed("view_isolation", unit=unit, detail=f"isolation lists: {len(rows)} people")
+    missed = {key: len(rules.missed_days(v.state, v.followed, day, _past_cutoff(day))) for key, v in views.items()}
+    return render_template("tracking/isolation.html", day=day, unit=unit, past_cutoff=_past_cutoff(day), missed=missed,
                            lists={name: [rows[v.key] for v in vs if v.key in rows] for name, vs in lists.items()},
                            cutoff=current_settings().report_cutoff, units=drill_down_choices(current_user, unit))
 
@@ -113,6 +120,8 @@ def clearance():
     counts = {code: sum(1 for r in blocked.values() if code in r) for code in rules.NOT_CLEARED}
     named = listing.shows_names(unit) or current_user.role in TEACHERS
     rows = listing.rows(unit, blocked) if named else []
+    if rows:
+        audit.viewed("view_screening", unit=unit, detail=f"clearance list: {len(rows)} people")
     return render_template("tracking/clearance.html", day=day, unit=unit, total=len(reasons),
                            not_cleared=len(blocked), counts=counts, rows=rows[:ROWS_SHOWN],
                            more=max(len(rows) - ROWS_SHOWN, 0), named=named,

@@ -82,8 +82,8 @@ def _wait_until_up(port: int, process: subprocess.Popen, log: Path, seconds: flo
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-2000:]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/login")
             if connection.getresponse().status == 200:
                 # Both workers import the app; give the second a moment after the first answers.
@@ -91,6 +91,8 @@ def _wait_until_up(port: int, process: subprocess.Popen, log: Path, seconds: flo
                 return
         except OSError:
             time.sleep(0.3)
+        finally:
+            connection.close()
     raise RuntimeError(f"gunicorn did not answer within {seconds} s:\n{log.read_text()[-2000:]}")
 
 

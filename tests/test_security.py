@@ -78,3 +78,11 @@ def test_no_template_holds_inline_code_or_style():
              for number, line in enumerate(path.read_text().splitlines(), 1)
              for pattern, what in INLINE if pattern.search(line)]
     assert found == []
+
+
+def test_no_browser_test_waits_with_wait_for_function():
+    """Playwright's wait_for_function polls by evaluating a string in the page, which the CSP (no
+    'unsafe-eval') refuses as soon as the condition is not true at once: use conftest's wait_until."""
+    e2e = Path(__file__).resolve().parent / "e2e"
+    using = [path.name for path in e2e.glob("*.py") if "wait_for_function(" in path.read_text()]
+    assert using == [], f"use tests.e2e.conftest.wait_until(page, expression) instead in {using}"

@@ -139,3 +139,9 @@ DEMO_SEEDERS.append(_online_demo)
 from .tracking.demo import seed_demo as _tracking_demo  # noqa: E402  (screenings, isolations, follow-ups)
 
 DEMO_SEEDERS.append(_tracking_demo)
+from .ledgers.training.demo import seed_demo as _training_demo  # noqa: E402  (training sessions)
+
+DEMO_SEEDERS.append(_training_demo)
+from .ledgers.school_duty.demo import seed_demo as _school_duty_demo  # noqa: E402  (the schools' duty rosters)
+
+DEMO_SEEDERS.append(_school_duty_demo)

@@ -31,11 +31,13 @@ def test_who_looked_at_this_childs_record(county, client, auth):
     assert utcnow() - entry.at < timedelta(minutes=1)
 
     auth.login("school_a1")
+    assert client.get(f"/reports/{county.school_a1.id}").status_code == 200  # the school's report: a list above
     page = client.get(f"/audit?student={child.id}").get_data(as_text=True)
     assert "homeroom_a1" in page and "10.0.0.7" in page and child.name in page
-    assert page.count("<tr>") == 1 + 2  # the header, the child's history, the class's report
+    assert page.count("<tr>") == 1 + 3  # the header, the child's history, the class's and the school's report
     other_child = county.students_a1_2[0]
-    assert "homeroom_a1" not in client.get(f"/audit?student={other_child.id}").get_data(as_text=True)
+    other_page = client.get(f"/audit?student={other_child.id}").get_data(as_text=True)
+    assert "homeroom_a1" not in other_page and other_page.count("<tr>") == 1 + 1  # only the school's report
     auth.logout()
 
     auth.login("school_b1")  # another school's admin: the child does not exist for them

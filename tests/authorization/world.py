@@ -13,6 +13,8 @@ from types import SimpleNamespace
 from webapp.duty import clock
 from webapp.duty import operations as duty
 from webapp.extensions import db
+from webapp.ledgers.disinfection.models import Area, AreaKind
+from webapp.notices.models import Notice, NoticeKind
 from webapp.org.models import Staff
 
 # The principals, in the order of the matrix's columns.
@@ -36,6 +38,10 @@ def build(county) -> SimpleNamespace:
     duty.assign(shift_a, county.volunteer)
     duty.assign(shift_b, volunteer_b)
     link = duty.issue_link(county.volunteer, county.users.township_a)
+    notices = [Notice(unit=school, kind=list(NoticeKind)[0], title="通知", body="正文", published_by=county.users.county)
+               for school in (county.school_a1, county.school_b1)]
+    areas = [Area(unit=school, name="食堂", kind=list(AreaKind)[0]) for school in (county.school_a1, county.school_b1)]
+    db.session.add_all(notices + areas)
     db.session.commit()
     c = county
     return SimpleNamespace(
@@ -50,6 +56,8 @@ def build(county) -> SimpleNamespace:
             "school_id": (c.school_a1.id, c.school_b1.id),
             "checkpoint_id": (cp_a.id, cp_b.id),
             "shift_id": (shift_a.id, shift_b.id),
+            "notice_id": (notices[0].id, notices[1].id),
+            "area_id": (areas[0].id, areas[1].id),
         },
         volunteer_ids=(county.volunteer.id, volunteer_b.id))
 
@@ -57,7 +65,7 @@ def build(county) -> SimpleNamespace:
 # Arguments that are no id of side A / B: the same for every principal. A route whose arguments
 # cannot be made here answers what its missing object answers (404), after its role check.
 FIXED = {"code": "en", "fmt": "xlsx", "filename": "css/app.css", "entry_id": "00000000-0000-4000-8000-000000000000",
-         "job_id": 1, "notice_id": 1, "item_id": 1, "area_id": 1}
+         "job_id": 1, "item_id": 1}  # jobs are their owner's only; items are the county's list
 # Per endpoint, where an argument means something else than elsewhere.
 ARGUMENTS = {
     "imports.template": {"kind": "students"},

@@ -6,6 +6,8 @@ import re
 from tests.health.helpers import at, check, push, record, report
 from webapp.dashboard.command import command
 from webapp.org import operations as org
+from webapp.dashboard.today import today
+from webapp.org.models import Role
 from webapp.org.settings import local_today
 
 
@@ -27,13 +29,16 @@ def test_the_county_adds_up_what_its_townships_and_schools_show(county):
     filed = push(county.users.homeroom_b1, record("daily_report", report(county.class_b1_1, local_today(), expected=3,
                                                                           checked=3, abnormal=1), at(8, 0, local_today())))
     assert filed[0]["status"] == "accepted", filed
-    top = command(county.county, local_today())
+    top = command(county.county, local_today(), Role.county_admin)
     assert (top.abnormal.fever, top.abnormal.illness) == (3, 1)
+    # 东镇: two classes and two schools without a report; 西镇: the school's own report
     assert [(c.unit.name, c.missing, c.classes, c.abnormal.fever) for c in top.children] == \
-        [("东镇", 2, 2, 2), ("西镇", 0, 1, 1)]
-    east = command(county.township_a, local_today())
+        [("东镇", 4, 2, 2), ("西镇", 1, 1, 1)]
+    east = command(county.township_a, local_today(), Role.township_admin)
     assert east.abnormal.fever == top.children[0].abnormal.fever
-    assert sum(c.missing for c in east.children) == top.children[0].missing == east.status.totals["missing"]
+    assert sum(c.missing for c in east.children) == top.children[0].missing == len(east.today.missing)
+    # the start page counts the same people
+    assert len(today(county.county, local_today(), Role.county_admin).abnormal) == 4
     assert top.synced == 2  # classes that had sent anything today
 
 

@@ -38,3 +38,8 @@ def disinfection(unit, areas, day: date | None = None, at: str = "08:00", **data
 
 def push_disinfections(user, *entries) -> list[dict]:
     return push(user, *(record("disinfection", e) for e in entries))
+
+
+def training(school, staff, day: date | None = None, topic: str = "disinfection", **data) -> dict:
+    return {"school_id": school.id, "date": (day or clock.local_today()).isoformat(), "topic": topic,
+            "trainer": "县疾控中心 王医生", "attendees": [{"staff_id": s.id} for s in staff], "note": None, **data}

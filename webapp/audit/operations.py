@@ -28,6 +28,9 @@ ACTIONS = {
 }
 
 
+VIEWS = ("view_health", "view_screening", "view_isolation")
+
+
 def _subject(subject) -> tuple[str | None, str | None, int | None]:
     """(kind, id, unit id) of a row: its table, its key, and the unit its __scope_column__ names."""
     if subject is None:
@@ -69,15 +72,18 @@ def entries(user: User, action: str | None = None, subject=None, unit: Unit | No
             username: str | None = None, since: datetime | None = None, until: datetime | None = None):
     """The entries about the user's area, newest first, narrowed by the screen's filters.
 
-    With a subject (a child), its own entries and those of its class's reports (a report lists the child).
+    With a subject (a child), its own entries and the views of lists of its class or of a unit above
+    (a class's report, a school's tracked people …: a list that may have shown the child).
     """
     query = scoped(AuditEntry, user).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if subject is not None:
         kind, ident, unit_id = _subject(subject)
         own = (AuditEntry.subject_kind == kind) & (AuditEntry.subject_id == ident)
-        report = (AuditEntry.subject_kind.is_(None)) & (AuditEntry.unit_id == unit_id) \
-            & (AuditEntry.action == "view_health")
-        query = query.where(or_(own, report))
+        home = db.session.get(Unit, unit_id) if unit_id else None
+        above = sorted(set(home.ancestor_ids) | {home.id}) if home is not None else []
+        lists = (AuditEntry.subject_kind.is_(None)) & (AuditEntry.unit_id.in_(above)) \
+            & (AuditEntry.action.in_(VIEWS))
+        query = query.where(or_(own, lists))
     if unit is not None:
         query = query.where(AuditEntry.unit_id == unit.id)
     if action:

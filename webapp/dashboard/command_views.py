@@ -54,13 +54,13 @@ def view():
     unit_id = request.args.get("unit_id", type=int)
     unit = get_scoped(Unit, unit_id) if unit_id is not None else current_user.scope
     day = local_today()
-    figures = command(unit, day)
+    figures = command(unit, day, current_user.role)
     past = figures.status.past_cutoff
     return render_template(
         "dashboard/command.html", c=figures, listed=MISSING_LISTED, crumbs=breadcrumb(unit, current_user),
         tracking=_tracking(unit, day, past), ledgers=_ledgers(unit, day),
         checkpoint_fevers=checkpoint_fevers(unit, day) if current_user.role in DUTY_ROLES else None,
-        duty_roles=DUTY_ROLES, people_level=unit.kind in (UnitKind.school, UnitKind.grade, UnitKind.klass))
+        duty_roles=DUTY_ROLES)
 
 
 @bp.route("/files")

@@ -44,8 +44,9 @@ LINK_SALT = "volunteer-link"
 
 def save_checkpoint(checkpoint: Checkpoint | None, user: User, *, name: str, unit: Unit, address: str,
                     active_from: date, active_to: date | None, leader: Staff | None) -> Checkpoint:
-    """Create a checkpoint (checkpoint None) or change one, in a village of the user's scope."""
-    if unit.kind is not UnitKind.village:
+    """Create a checkpoint (checkpoint None) or change one, in a village of the user's scope; or a
+    school's own duty post (值班值守, webapp/ledgers/school_duty): the same roster serves both."""
+    if unit.kind not in (UnitKind.village, UnitKind.school):
         raise RuleError(_l("A checkpoint stands in a village or community."), "unit_id")
     if not user.scope.contains(unit):
         raise OutOfScope(_l("That village is outside your area."), "unit_id")

@@ -3,3 +3,4 @@ from .disinfection import records as _disinfection  # noqa: F401
 from .online import records as _online  # noqa: F401
 from .reopening import records as _reopening  # noqa: F401
 from .supplies import records as _supplies  # noqa: F401
+from .training import records as _training  # noqa: F401

@@ -10,12 +10,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from ..navigation import add_entry
+from ..org.access import FIELD_SCREEN_ROLES, FIELD_TASK_ROLES, roles_text
 from ..org.models import Role
 from ..sync import registry
 from .strings import strings_for
@@ -27,7 +28,8 @@ STATIC_DIRS = ("css", "js", "icons")  # everything the shells load, precached as
 FIELD_SCREENS = ("pwa.field_home", "pwa.field_check", "pwa.field_staff_check", "pwa.field_report",
                  "pwa.field_outbox", "pwa.field_duty", "pwa.field_supplies", "pwa.field_notices",
                  "pwa.field_dashboard", "pwa.field_disinfection",
-                 "pwa.field_reopening", "pwa.field_online", "pwa.field_tracking")
+                 "pwa.field_reopening", "pwa.field_online", "pwa.field_tracking",
+                 "pwa.field_training")
 FIELD_ROLES = (Role.school_admin, Role.homeroom_teacher, Role.teacher, Role.volunteer)
 
 add_entry("pwa.field_home", _l("Field screens"), FIELD_ROLES)
@@ -62,7 +64,10 @@ def manifest():
 # ---- the field screens' shells -----------------------------------------------------------
 
 def _shell(template: str, **context) -> Response:
-    response = Response(render_template(template, **context))
+    roles = FIELD_SCREEN_ROLES.get(request.endpoint)
+    response = Response(render_template(template, screen_roles=roles_text(roles) if roles else "",
+                                        roles_of=lambda endpoint: roles_text(FIELD_TASK_ROLES[endpoint]),
+                                        **context))
     # The service worker keeps the copy for offline use; the browser must not keep a stale one.
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Cookie")  # the language
@@ -140,6 +145,12 @@ def field_online():
 def field_tracking():
     """Follow-ups and screening (issue 8): static/js/field/tracking.js, records through the outbox."""
     return _shell("field/tracking.html")
+
+
+@bp.route("/field/training")
+def field_training():
+    """A school's training session (培训台账), offline: static/js/field/training.js, through the outbox."""
+    return _shell("field/training.html")
 
 
 @bp.route("/offline")

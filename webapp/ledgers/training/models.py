@@ -1,0 +1,52 @@
+"""Training (培训台账): who was trained in disinfection and in the infrared thermometer, when, by whom.
+
+A session is the typed row of one synced record (record kind `training`, from the phone or the
+office); the people it trained are rows of `training_attendee`, written with it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...extensions import db
+from ...org.models import Staff, User
+from ...sync.models import RECORD_ID
+
+
+class Topic(str, enum.Enum):
+    disinfection = "disinfection"  # 消毒
+    thermometer = "thermometer"  # 红外测温仪
+    other = "other"
+
+
+class TrainingSession(db.Model):
+    __tablename__ = "training_session"
+    __scope_column__ = "school_id"
+    __table_args__ = (Index("ix_training_session_school_date", "school_id", "date"),)
+
+    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    date: Mapped[dt.date]
+    topic: Mapped[Topic] = mapped_column(db.Enum(Topic, native_enum=False, length=12))
+    trainer: Mapped[str] = mapped_column(String(50))  # by whom: 县疾控中心 王医生 …
+    note: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime]
+
+    attendees: Mapped[list[TrainingAttendee]] = relationship(viewonly=True)
+    user: Mapped[User] = relationship()
+
+
+class TrainingAttendee(db.Model):
+    __tablename__ = "training_attendee"
+    __table_args__ = (Index("ix_training_attendee_staff", "staff_id"),)
+
+    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("training_session.record_id"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+
+    staff: Mapped[Staff] = relationship()

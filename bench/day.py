@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Callable
 
 from sqlalchemy import text
@@ -111,16 +110,11 @@ def page_measures(visitors: Visitors, county: County) -> list[Measure]:
 
 
 def ledger_measures(visitors: Visitors, county: County, days: int) -> list[Measure]:
-    """The day's check ledger of one school and of the county; yesterday's too (two checks) when generated."""
+    """The day's check ledger of one school, made in the request. A township's or the county's is a
+    background job: the leaders bench (bench/leaders.py) measures it."""
     def ledger(who: str, unit_id: int, day) -> Callable[[], bytes]:
         return visitors.get(who, f"/reports/ledger.xlsx?unit_id={unit_id}&date={day}")
-    found = [Measure("ledger .xlsx, school", "school admin", ledger("school", county.school_id, county.today)),
-             Measure("ledger .xlsx, county", "county admin", ledger("county", county.county_id, county.today))]
-    if days > 1:
-        yesterday = county.today - timedelta(days=1)
-        found.append(Measure("ledger .xlsx, county, yesterday (morning + noon)", "county admin",
-                             ledger("county", county.county_id, yesterday)))
-    return found
+    return [Measure("ledger .xlsx, school", "school admin", ledger("school", county.school_id, county.today))]
 
 
 def pull_measures(visitors: Visitors) -> list[Measure]:

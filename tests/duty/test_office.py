@@ -127,6 +127,16 @@ def test_what_a_volunteer_types_never_becomes_a_formula_in_the_log(duty, as_user
     assert (row[2], row[3], row[4], row[9], row[10]) == tuple(planted.values())
 
 
+def test_a_place_left_empty_is_not_shown_as_a_question_mark(duty, as_user):
+    push(duty.county.users.township_a, record("checkpoint_entry", entry(duty.cp_a, name="甲", from_place="南阳")),
+         record("checkpoint_entry", entry(duty.cp_a, name="乙", to_place="信阳")),
+         record("checkpoint_entry", entry(duty.cp_a, name="丙", from_place="南阳", to_place="信阳")))
+    today = clock.local_today().isoformat()
+    html = as_user("township_a").get(f"/duty/checkpoints/{duty.cp_a.id}/log?day={today}").get_data(as_text=True)
+    assert "?" not in html.split('id="entries"')[1].split("</ul>")[0].replace("?day=", "")
+    assert "来自 南阳" in html and "去往 信阳" in html and "南阳 → 信阳" in html
+
+
 def test_another_day_has_an_empty_log(duty, as_user):
     _flagged_setup(duty)
     yesterday = (clock.local_today() - timedelta(days=1)).isoformat()

@@ -182,9 +182,15 @@ def test_an_admin_adds_a_student_and_the_birth_date_comes_from_the_id_number(cou
     assert response.location.endswith(f"/people/{student.id}")
 
 
-def test_a_homeroom_teacher_adds_a_student_to_their_class(county, as_user):
-    response = as_user("homeroom_a1").post("/people/new", data=_student_data(county))
-    assert response.status_code == 302
+def test_adding_a_student_is_for_the_school_not_a_homeroom_teacher(county, as_user):
+    """Issue 7.17: the button was offered to a homeroom teacher and the form served to her."""
+    client = as_user("homeroom_a1")
+    assert "/people/new" not in client.get("/people").get_data(as_text=True)
+    assert client.post("/people/new", data=_student_data(county)).status_code == 403
+    client.post("/logout")
+    school = as_user("school_a1")
+    assert "/people/new" in school.get("/people").get_data(as_text=True)
+    assert school.post("/people/new", data=_student_data(county)).status_code == 302
     assert _student("A11999").class_id == county.class_a1_1.id
 
 

@@ -26,8 +26,12 @@ MATRIX = [
     ("homeroom_a1", lambda c: "/units", 403),
     ("homeroom_a1", lambda c: "/accounts", 403),
     ("homeroom_a1", lambda c: "/me/responsibilities", 200),
-    # a subject teacher: reads the school's students, edits nothing
-    ("teacher_a1", lambda c: f"/people/{c.students_a1_2[0].id}", 200),
+    ("homeroom_a1", lambda c: "/people/new", 403),  # adding a student is the school's (issue 7.17)
+    # a subject teacher: reads the students she answers for (none here), edits nothing
+    ("teacher_a1", lambda c: f"/people/{c.students_a1_2[0].id}", 404),
+    ("teacher_a1", lambda c: "/reports/completeness", 403),
+    ("teacher_a1", lambda c: f"/reports/{c.school_a1.id}", 403),
+    ("teacher_a1", lambda c: f"/reports/staff/{c.teacher_a1_1.id}", 403),
     ("teacher_a1", lambda c: f"/people/{c.students_a1_2[0].id}/edit", 403),
     ("teacher_a1", lambda c: "/people/new", 403),
     ("teacher_a1", lambda c: f"/people/{c.students_b1_1[0].id}", 404),
@@ -87,9 +91,22 @@ def test_a_homeroom_teacher_lists_only_their_class(county, as_user):
     assert _names(as_user("homeroom_a1").get("/people")) == {s.name for s in county.students_a1_1}
 
 
-def test_a_teacher_lists_their_school(county, as_user):
-    assert _names(as_user("teacher_a1").get("/people")) == {s.name for s in county.students_a1_1 +
-                                                             county.students_a1_2}
+def test_a_subject_teacher_lists_only_the_students_she_answers_for(county, as_user):
+    """Her scope is the school, yet she sees the students of the class she is responsible for and the
+    one student she answers for by name (issue 12.9), no other student nor any guardian's phone."""
+    from webapp.org.models import Staff
+    teacher = Staff(unit=county.school_a1, name="钱老师", phone="13900000077")
+    db.session.add(teacher)
+    db.session.flush()
+    county.users.teacher_a1.staff_id = teacher.id
+    org.assign_responsibility(teacher, county.class_a1_1)
+    org.assign_responsibility(teacher, county.students_a1_2[0])
+    db.session.commit()
+    client = as_user("teacher_a1")
+    mine = {s.name for s in county.students_a1_1} | {county.students_a1_2[0].name}
+    assert _names(client.get("/people")) == mine
+    assert client.get(f"/people/{county.students_a1_2[1].id}").status_code == 404
+    assert client.get(f"/people/{county.students_a1_2[0].id}").status_code == 200
 
 
 def test_a_township_admin_lists_only_their_township(county, as_user):

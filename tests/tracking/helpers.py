@@ -37,3 +37,10 @@ def followup(isolation_id: str, day: int = 0, **data) -> dict:
 def recorded(day: int, hour: int = 9) -> str:
     """recorded_at on DAY + day."""
     return at(hour, 0, DAY + timedelta(days=day))
+
+
+def now_local() -> str:
+    """recorded_at of a record made now (county time with its offset)."""
+    from datetime import datetime
+    from webapp.org.settings import county_zone
+    return datetime.now(county_zone()).isoformat(timespec="seconds")

@@ -1,7 +1,6 @@
 """The office screens of tracking: counts first, scope, the person card's forms, risk areas, ledgers."""
 from __future__ import annotations
 
-from datetime import timedelta
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -13,30 +12,23 @@ from webapp.tracking.models import IsolationChange, RiskArea, Screening
 
 from tests.health.helpers import push_one
 
+from .helpers import now_local
 
-def _today_isolation(county, student, user=None):
-    today = local_today()
-    data = {"student_id": student.id, "staff_id": None, "started_on": today.isoformat(), "reason": "密接",
-            "last_exposure_on": (today - timedelta(days=1)).isoformat()}
-    result = push_one(user or county.users.homeroom_a1, "isolation_start", data, None)
+
+def _today_isolation(county, student, reason="密接"):
+    """An isolation of `student` starting today, pushed by the class's teacher's phone."""
+    data = {"student_id": student.id, "staff_id": None, "started_on": local_today().isoformat(), "reason": reason,
+            "last_exposure_on": local_today().isoformat()}
+    result = push_one(county.users.homeroom_a1, "isolation_start", data, now_local())
     assert result["status"] == "accepted", result
     return result["id"]
-
-
-def _now():
-    from datetime import datetime
-    from webapp.org.settings import county_zone
-    return datetime.now(county_zone()).isoformat(timespec="seconds")
 
 
 def test_the_township_sees_isolation_and_whom_to_call(county, as_user):
     student = county.students_a1_1[0]
     org.assign_responsibility(county.teacher_a1_1, county.class_a1_1)
     db.session.commit()
-    result = push_one(county.users.homeroom_a1, "isolation_start",
-                      {"student_id": student.id, "staff_id": None, "started_on": local_today().isoformat(),
-                       "reason": "密接", "last_exposure_on": local_today().isoformat()}, _now())
-    assert result["status"] == "accepted", result
+    _today_isolation(county, student)
     client = as_user("township_a")
     page = client.get("/tracking/isolation").get_data(as_text=True)
     assert student.name in page and "13900000001" in page and "王老师" in page
@@ -48,9 +40,7 @@ def test_the_township_sees_isolation_and_whom_to_call(county, as_user):
 
 def test_the_county_sees_counts_not_names(county, as_user):
     student = county.students_a1_1[0]
-    push_one(county.users.homeroom_a1, "isolation_start",
-             {"student_id": student.id, "staff_id": None, "started_on": local_today().isoformat(),
-              "reason": "密接", "last_exposure_on": local_today().isoformat()}, _now())
+    _today_isolation(county, student)
     client = as_user("county")
     page = client.get("/tracking/").get_data(as_text=True)
     assert student.name not in page and 'id="tracked-counts"' in page
@@ -122,9 +112,7 @@ def test_risk_areas_are_kept_by_the_county(county, as_user):
 
 def test_the_ledgers_are_spreadsheets_of_the_scope(county, as_user):
     student = county.students_a1_1[0]
-    push_one(county.users.homeroom_a1, "isolation_start",
-             {"student_id": student.id, "staff_id": None, "started_on": local_today().isoformat(),
-              "reason": "=HYPERLINK(1)", "last_exposure_on": local_today().isoformat()}, _now())
+    _today_isolation(county, student, reason="=HYPERLINK(1)")
     response = as_user("school_a1").get("/tracking/isolation.xlsx")
     sheet = load_workbook(BytesIO(response.data)).active
     values = [c.value for row in sheet.iter_rows() for c in row]
@@ -145,3 +133,10 @@ def test_looking_at_a_persons_tracking_data_is_audited(county, as_user):
     assert [e.action for e in entries] == ["view_screening"] and entries[0].username == "school_a1"
     as_user("school_a1").get("/tracking/isolation.xlsx")
     assert db.session.query(AuditEntry).filter_by(action="export", username="school_a1").count() == 1
+
+
+def test_the_card_says_who_did_what_when(county, as_user):
+    student = county.students_a1_1[0]
+    _today_isolation(county, student)
+    page = as_user("school_a1").get(f"/tracking/person/student/{student.id}").get_data(as_text=True)
+    assert "homeroom_a1" in page  # the display name of the account that started it

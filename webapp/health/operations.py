@@ -67,15 +67,25 @@ def _person_column(person: str):
     return HealthCheck.student_id if person == "student" else HealthCheck.staff_id
 
 
-def _ranked(units, day: date, person: str):
-    """Every check of the day in `units`, ranked per person and session: rank 1 is the current one."""
+def _ranked(units, day: date, person: str, people=None):
+    """Every check of the day in `units` (of `people` only, a subquery of ids, when given), ranked per
+    person and session: rank 1 is the current one."""
     column = _person_column(person)
     rank = func.row_number().over(
         partition_by=(column, HealthCheck.session),
         order_by=(HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
-    return (select(HealthCheck, rank.label("rank"))
-            .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None))
-            .subquery())
+    query = (select(HealthCheck, rank.label("rank"))
+             .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None)))
+    return (query if people is None else query.where(column.in_(people))).subquery()
+
+
+def _flagged(units, day: date, person: str):
+    """The people with an abnormal check of the day in `units` (by the partial index
+    ix_health_check_abnormal: a county's few hundred, not its 400,000 checks)."""
+    column = _person_column(person)
+    return select(column).where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None),
+                                or_(HealthCheck.fever, HealthCheck.other_symptoms,
+                                    HealthCheck.absence_reason == AbsenceReason.illness))
 
 
 def _sum(condition):
@@ -142,8 +152,11 @@ class Abnormal:
 
 
 def abnormal_checks(units, day: date, person: str = "student") -> list[Abnormal]:
-    """The current checks with fever, symptoms or an illness absence, with the person's name only."""
-    ranked = _ranked(units, day, person)
+    """The current checks with fever, symptoms or an illness absence, with the person's name only.
+
+    Only the checks of people with an abnormal check that day are ranked: a current check can be
+    abnormal only for them, and they are few."""
+    ranked = _ranked(units, day, person, _flagged(units, day, person))
     current = aliased(HealthCheck, ranked)
     model = Student if person == "student" else Staff
     abnormal = or_(current.fever, current.other_symptoms, current.absence_reason == AbsenceReason.illness)

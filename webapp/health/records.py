@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from ..errors import OutOfScope, RuleError
+from ..org.access import REPORTERS, STAFF_CHECKERS
 from ..org.models import Staff, Student, Unit, UnitKind
 from ..org.scoping import scoped_by_id
 from ..org.settings import current_settings, local_day_of
@@ -141,8 +142,11 @@ def prepare_staff_checks(batch, items: list[Item]) -> list:
                          columns=(Staff.active, Unit.id.label("unit_id"), Unit.kind, Unit.path),
                          join=(Unit, Unit.id == Staff.unit_id))
     threshold = current_settings(batch.user).fever_threshold
+    allowed = batch.user.role in STAFF_CHECKERS
 
     def row(item: Item) -> dict:
+        if not allowed:  # the same answer as a colleague outside the area
+            raise OutOfScope(_l("Not in your area."), "staff_id")
         person = _on_roll(staff.get(item.data["staff_id"]), "staff_id")
         return {HealthCheck: _check_row(batch, item, threshold, student_id=None, staff_id=person.id,
                                         unit_id=_school_id(person.kind, person.unit_id, person.path))}
@@ -172,10 +176,11 @@ def prepare_daily_reports(batch, items: list[Item]) -> list:
     units = scoped_by_id(Unit, {i.data["unit_id"] for i in items}, batch.user, columns=(Unit.kind, Unit.path))
     settings = current_settings(batch.user)
     abnormal = _abnormal_on_server(items, units)
+    allowed = batch.user.role in REPORTERS
 
     def row(item: Item) -> dict:
         data, unit = item.data, units.get(item.data["unit_id"])
-        if unit is None:
+        if unit is None or not allowed:
             raise OutOfScope(_l("Not in your area."), "unit_id")
         if unit.kind not in (UnitKind.klass, UnitKind.school):
             raise RuleError(_l("A daily report is made for a class or a school."), "unit_id")

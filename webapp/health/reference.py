@@ -17,7 +17,8 @@ from sqlalchemy import case, func, or_, select
 from ..extensions import db
 from ..org.models import User
 from ..org.reference import ROLL_SCOPES
-from ..org.scoping import subtree_ids
+from ..org.access import STAFF_HEALTH
+from ..org.scoping import scope_clause, subtree_ids
 from ..org.settings import current_settings, local_today
 from ..sync.reference import register_collection
 from .figures import is_late
@@ -35,8 +36,10 @@ def day_checks(user: User, since: datetime | None) -> list[dict]:
     """{id, person, session, date, present, abnormal, at} of today's current checks in the user's scope."""
     if user.scope.kind not in ROLL_SCOPES:
         return []
-    day, units, items = local_today(), subtree_ids(user.scope), []
+    day, items = local_today(), []
     for person, prefix in PREFIX.items():
+        if person == "staff" and user.role not in STAFF_HEALTH:
+            continue  # colleagues' health is for the school's leaders
         column = _person_column(person)
         partition = (column, HealthCheck.session)
         rank = func.row_number().over(partition_by=partition, order_by=(
@@ -46,7 +49,7 @@ def day_checks(user: User, since: datetime | None) -> list[dict]:
         ranked = (select(column.label("person"), HealthCheck.session, HealthCheck.present,
                          case((abnormal, True), else_=False).label("abnormal"), HealthCheck.effective_at,
                          rank.label("rank"), func.max(HealthCheck.received_at).over(partition_by=partition).label("latest"))
-                  .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None)).subquery())
+                  .where(HealthCheck.date == day, scope_clause(HealthCheck, user), column.is_not(None)).subquery())
         query = select(ranked).where(ranked.c.rank == 1)
         if since is not None:
             query = query.where(ranked.c.latest >= since)

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..dashboard.operations import completeness as completeness_of
-from ..navigation import TEACHERS, add_entry
-from ..org.access import people_readers
-from ..org.models import ADMIN_ROLES, Staff, Student, Unit, UnitKind, utcnow
+from ..navigation import add_entry
+from ..org.access import REPORT_READERS, people_readers, report_readers, staff_health_readers
+from ..org.models import Staff, Student, Unit, UnitKind, utcnow
 from ..org.operations import unit_label
 from ..org.scoping import get_scoped, scope_clause
 from ..org.settings import current_settings, cutoff_moment, local_today
@@ -23,8 +23,8 @@ from .labels import labels
 from .models import HealthCheck
 
 bp = Blueprint("health", __name__, url_prefix="/reports")
-add_entry("health.index", _l("Daily report"), ADMIN_ROLES + TEACHERS, after="dashboard.home")
-add_entry("health.completeness", _l("Completeness"), ADMIN_ROLES + TEACHERS, after="health.index")
+add_entry("health.index", _l("Daily report"), REPORT_READERS, after="dashboard.home")
+add_entry("health.completeness", _l("Completeness"), REPORT_READERS, after="health.index")
 
 
 @bp.context_processor
@@ -49,7 +49,7 @@ def _chosen_day() -> tuple[date, DayForm]:
 
 
 @bp.route("")
-@people_readers
+@report_readers
 def index():
     """The user's own report: their class or school, or the completeness of a larger area."""
     target = "health.unit_report" if current_user.scope.kind in REPORT_KINDS else "health.completeness"
@@ -57,7 +57,7 @@ def index():
 
 
 @bp.route("/<int:unit_id>")
-@people_readers
+@report_readers
 def unit_report(unit_id: int):
     unit = get_scoped(Unit, unit_id)
     if unit.kind not in REPORT_KINDS:
@@ -80,7 +80,7 @@ def person(student_id: int):
 
 
 @bp.route("/staff/<int:staff_id>")
-@people_readers
+@staff_health_readers
 def staff_person(staff_id: int):
     staff = get_scoped(Staff, staff_id)
     return _history(staff, HealthCheck.staff_id, staff.unit)
@@ -100,7 +100,7 @@ def _area() -> Unit:
 
 
 @bp.route("/completeness")
-@people_readers
+@report_readers
 def completeness():
     area, (day, form) = _area(), _chosen_day()
     with replica.reading():  # it may come from a replica (DATABASE_REPLICA_URL)
@@ -120,7 +120,7 @@ def ledger_in_background(area: Unit) -> bool:
 
 
 @bp.route("/ledger.<any(xlsx, csv):fmt>")
-@people_readers
+@report_readers
 def ledger(fmt: str):
     area, (day, form) = _area(), _chosen_day()
     if form.date.errors or ledger_in_background(area):
@@ -131,7 +131,7 @@ def ledger(fmt: str):
 
 
 @bp.route("/ledger/job", methods=["POST"])
-@people_readers
+@report_readers
 def ledger_job():
     """Start (or find again) the background job of a large area's ledger, and follow it."""
     form = LedgerJobForm()

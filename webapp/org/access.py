@@ -10,6 +10,28 @@ from flask_login import current_user
 from . import operations
 from .models import ADMIN_ROLES, Role
 
+# Who uses which screen (and sends its records, and reads the data behind it): one table that the
+# menus, the field shells, the views and the pushes read (issue 7.17).
+CHECKERS = (Role.school_admin, Role.homeroom_teacher, Role.teacher)  # the class health check
+STAFF_HEALTH = (Role.county_admin, Role.township_admin, Role.school_admin)  # staff health data: leaders and above
+STAFF_CHECKERS = (Role.school_admin,)  # the school's staff check (a phone at a school)
+REPORTERS = (Role.school_admin, Role.homeroom_teacher)  # a class's or school's daily / zero report
+REPORT_READERS = (*ADMIN_ROLES, Role.homeroom_teacher)  # a unit's day: completeness, reports, the ledger
+STUDENT_CREATORS = ADMIN_ROLES  # adding a student (a homeroom teacher edits her class's students)
+# A field shell opened by a role not listed shows a notice instead (static/js/field/app.js); the class
+# check is everyone's with a roll (a volunteer has none: the screen says she has no one to check).
+FIELD_SCREEN_ROLES = {
+    "pwa.field_staff_check": STAFF_CHECKERS,
+    "pwa.field_report": REPORTERS,
+}
+FIELD_TASK_ROLES = {**FIELD_SCREEN_ROLES, "pwa.field_check": CHECKERS}  # the tasks on the field home
+
+
+def roles_text(roles) -> str:
+    """For a data-roles attribute: "school_admin homeroom_teacher"."""
+    return " ".join(role.value for role in roles)
+
+
 # Endpoints anyone may open: the login page, static files, the PWA shell and volunteer links.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "pwa.manifest", "pwa.service_worker",
                     "pwa.offline",
@@ -70,3 +92,8 @@ admin_only = require_roles(*ADMIN_ROLES)
 # People screens: admins manage, teachers read (and homeroom teachers edit) their own class.
 people_readers = require_roles(*ADMIN_ROLES, Role.homeroom_teacher, Role.teacher)
 people_editors = require_roles(*ADMIN_ROLES, Role.homeroom_teacher)
+student_creators = require_roles(*STUDENT_CREATORS)
+# A unit's day (counts, names of the abnormal, staff checks) is for the leaders and the class's own
+# teacher; a subject teacher reads her own students' histories (people_readers, scoped).
+report_readers = require_roles(*REPORT_READERS)
+staff_health_readers = require_roles(*STAFF_HEALTH)

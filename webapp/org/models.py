@@ -92,6 +92,7 @@ class Gender(str, enum.Enum):
 class Student(db.Model):
     __tablename__ = "student"
     __scope_column__ = "class_id"
+    __student_column__ = "id"  # a subject teacher sees only the students she answers for (scoping.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import bp, operations, queries
-from .access import people_editors, people_readers
+from .access import STUDENT_CREATORS, people_editors, people_readers, student_creators
 from .forms import SearchForm, StudentForm, options
 from .models import ADMIN_ROLES, Role, Student, Unit, UnitKind
 from .routes import ID, MemberEditor, page_of, search_arg
@@ -36,7 +36,7 @@ def people():
     page = page_of(queries.students(current_user, form.q.data, within, form.left.data))
     labels = queries.unit_labels({s.klass for s in page.items})
     return render_template("org/people.html", form=form, page=page, labels=labels,
-                           can_edit=current_user.role in EDITOR_ROLES)
+                           can_add=current_user.role in STUDENT_CREATORS)
 
 
 @bp.route(f"/people/<{ID}:student_id>")
@@ -56,7 +56,7 @@ def student(student_id: int):
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@people_editors
+@student_creators
 def new_student():
     """Add a student to a class of my area."""
     return STUDENTS.page(None, added=lambda student: _("Student %(name)s added.", name=student.name))

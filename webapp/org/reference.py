@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..sync.reference import register_collection
+from .access import STAFF_HEALTH
 from .models import Staff, Student, Unit, UnitChange, UnitKind, User
 from .ordering import path_key
 from .scoping import scoped
@@ -72,8 +73,8 @@ def students(user: User, since: datetime | None, after: int | None = None, limit
 
 def staff(user: User, since: datetime | None, after: int | None = None, limit: int | None = None) -> list[dict]:
     """{id, unit_id, name, position, active} of the staff in the user's scope (a school or below), by id,
-    at most `limit` of them after the id `after`."""
-    if not _carries_roll(user):
+    at most `limit` of them after the id `after`. Only for the school's leaders: staff health is theirs."""
+    if not _carries_roll(user) or user.role not in STAFF_HEALTH:
         return []
     columns = (Staff.id, Staff.unit_id, Staff.name, Staff.position, Staff.active)
     query = _page(_changed(scoped(Staff, user), Staff, since).with_only_columns(*columns), Staff, after, limit)

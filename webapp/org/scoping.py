@@ -10,10 +10,11 @@ from flask import abort
 from flask_login import current_user
 import uuid
 
-from sqlalchemy import Integer, Select, Uuid, select
+from sqlalchemy import Integer, Select, Uuid, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from .models import Unit, User
+from .models import Role, Unit, User
 
 
 def subtree_ids(root: Unit) -> Select:
@@ -22,10 +23,32 @@ def subtree_ids(root: Unit) -> Select:
 
 
 def scope_clause(model, user: User | None = None):
-    """The WHERE clause that keeps `model`'s rows inside the user's subtree."""
+    """The WHERE clause that keeps `model`'s rows inside the user's subtree.
+
+    A subject teacher's scope is a whole school, yet she sees only the students she answers for:
+    a model holding a student's data names its student column in `__student_column__`, and for a
+    subject teacher its rows are those of her students (a row of a staff member has none, so
+    colleagues' health data stays with the school's leaders).
+    """
     user = user or current_user
     column = getattr(model, model.__scope_column__)
-    return column.in_(subtree_ids(user.scope))
+    clause = column.in_(subtree_ids(user.scope))
+    student_column = getattr(model, "__student_column__", None)
+    if student_column and user.role is Role.teacher:
+        clause = clause & getattr(model, student_column).in_(students_answered_for(user))
+    return clause
+
+
+def students_answered_for(user: User) -> Select:
+    """The ids of the students a staff member answers for: linked one by one (三包一), or in a class or
+    grade she is responsible for. A subquery; empty for an account with no staff record."""
+    from .models import Responsibility, Student
+    open_links = (Responsibility.staff_id == user.staff_id) & Responsibility.valid_to.is_(None)
+    linked = aliased(Unit)
+    in_units = (select(Unit.id).join(linked, Unit.path.startswith(linked.path))
+                .join(Responsibility, Responsibility.unit_id == linked.id).where(open_links))
+    return select(Student.id).where(or_(Student.id.in_(select(Responsibility.student_id).where(open_links)),
+                                        Student.class_id.in_(in_units)))
 
 
 def scoped(model, user: User | None = None) -> Select:

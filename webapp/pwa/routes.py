@@ -10,10 +10,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from ..navigation import add_entry
+from ..org.access import FIELD_SCREEN_ROLES, FIELD_TASK_ROLES, roles_text
 from ..org.models import Role
 from ..sync import registry
 from .strings import strings_for
@@ -55,7 +56,10 @@ def manifest():
 # ---- the field screens' shells -----------------------------------------------------------
 
 def _shell(template: str, **context) -> Response:
-    response = Response(render_template(template, **context))
+    roles = FIELD_SCREEN_ROLES.get(request.endpoint)
+    response = Response(render_template(template, screen_roles=roles_text(roles) if roles else "",
+                                        roles_of=lambda endpoint: roles_text(FIELD_TASK_ROLES[endpoint]),
+                                        **context))
     # The service worker keeps the copy for offline use; the browser must not keep a stale one.
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Cookie")  # the language

@@ -142,6 +142,8 @@ FIELD = {
     "recorded_by": _l("recorded by {name}"),
     "export_user": _l("Export the {n} waiting records of {name}"),
     "nothing_waiting": _l("Nothing is waiting on this phone."),
+    # a shell opened by a role that does not use it (org/access.py: FIELD_SCREEN_ROLES)
+    "not_for_role": _l("This screen is not part of your work."),
     # banners
     "no_offline": _l("This browser cannot keep the app for offline use. It still works while you are "
                      "online. For offline use, open this page in the phone's own browser: tap the “…” menu "

@@ -13,7 +13,7 @@ from sqlalchemy import and_, select
 from .. import audit
 from ..extensions import db
 from ..health.models import SYMPTOMS
-from ..org.models import Role, Staff, Student
+from ..org.models import Role, Staff, Student, User
 from ..org.scoping import get_scoped
 from ..org.settings import county_zone, local_today
 from . import forms, listing, queries
@@ -58,11 +58,22 @@ def _history(key, support: bool) -> dict:
         for trip in db.session.scalars(select(ScreeningTrip).where(
                 ScreeningTrip.screening_id.in_([s.record_id for s in screenings])).order_by(ScreeningTrip.position)):
             trips.setdefault(trip.screening_id, []).append(trip)
-    return {"screenings": screenings, "trips": trips,
-            "isolations": queries.isolations(_of(Isolation, key), open_only=False),
-            "statuses": newest(StatusChange, StatusChange.effective_at.desc()),
-            "illness": newest(IllnessFollowUp, IllnessFollowUp.date.desc(), IllnessFollowUp.effective_at.desc()),
-            "support": newest(SupportFollowUp, SupportFollowUp.date.desc()) if support else None}
+    history = {"screenings": screenings, "trips": trips,
+               "isolations": queries.isolations(_of(Isolation, key), open_only=False),
+               "statuses": newest(StatusChange, StatusChange.effective_at.desc()),
+               "illness": newest(IllnessFollowUp, IllnessFollowUp.date.desc(), IllnessFollowUp.effective_at.desc()),
+               "support": newest(SupportFollowUp, SupportFollowUp.date.desc()) if support else None}
+    history["by"] = _who_recorded(history)
+    return history
+
+
+def _who_recorded(history: dict) -> dict[int, str]:
+    """{user id: name} of everyone who recorded something on the card: who did what, when (one query)."""
+    rows = [*history["screenings"], *history["statuses"], *history["illness"], *(history["support"] or [])]
+    for view in history["isolations"]:
+        rows += [view.row, *view.state.history]
+    ids = {row.user_id for row in rows}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
 
 
 CHOICES = {"health": Health, "contact_types": ContactType, "verifications": Verification, "changes": IsolationChangeKind,

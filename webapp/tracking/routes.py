@@ -36,7 +36,7 @@ ROWS_SHOWN = 200
 def _words():
     return {"tracking_reasons": rules.REASONS, "not_cleared_words": rules.NOT_CLEARED,
             "status_words": listing.STATUS_WORDS, "tracking_summary": _summary, "tw": word,
-            "tracking_strings": phone_strings}
+            "tracking_strings": phone_strings, "local_time": spreadsheets.local_time}
 
 
 def _summary() -> dict | None:

@@ -23,6 +23,12 @@ async function showUser() {
   const [user, scope] = await Promise.all([getMeta("user"), getMeta("scope")]);
   document.getElementById("who").textContent = user ? `${user.display_name} · ${scope ? scope.name : ""}` : "";
   document.body.dataset.role = user ? user.role : "";
+  const main = document.getElementById("main"), roles = main.dataset.roles;
+  if (user && roles && !roles.split(" ").includes(user.role) && !main.dataset.gated) {
+    main.dataset.gated = 1;
+    for (const c of main.children) c.hidden = true;
+    main.prepend(h("p", { class: "notice", id: "not-for-role" }, t("not_for_role")));
+  }
 }
 
 function showBanners(worker) {

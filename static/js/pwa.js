@@ -19,16 +19,22 @@ export function registerWorker() {
   return true;
 }
 
+/** True when the page is controlled by this registration's worker (not by another one, like /v/sw.js). */
+function controlledBy(registration) {
+  const controller = navigator.serviceWorker.controller;
+  return Boolean(controller && registration.active && controller.scriptURL === registration.active.scriptURL);
+}
+
 function watchUpdates(registration) {
   // A page whose navigation began before the first worker activated is not claimed by it; ask again.
   navigator.serviceWorker.ready.then((ready) => {
     if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage({ type: "claim" });
   });
-  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  if (registration.waiting && controlledBy(registration)) offerUpdate(registration.waiting);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;
     worker.addEventListener("statechange", () => {
-      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+      if (worker.state === "installed" && controlledBy(registration)) offerUpdate(worker);
     });
   });
   // A page kept open for days still learns of a deploy.

@@ -123,6 +123,20 @@ def test_the_ledger_opens_in_a_spreadsheet_with_one_row_per_person_and_session(c
     assert (staff[4], staff[5], staff[7], staff[10]) == (None, "Staff", "Yes", 36.7)
 
 
+def test_a_normal_check_without_a_temperature_reads_normal_not_measured_in_the_ledger(county, as_user):
+    """"Everyone normal" saves no temperature: the ledger says 未测 and 无, never an empty cell."""
+    student, absent = county.students_a1_1[0], county.students_a1_1[1]
+    push(county.users.homeroom_a1, record("health_check", check(student)),
+         record("health_check", check(absent, present=False, absence_reason="personal")))
+    rows = data_rows(as_user("homeroom_a1").get(f"/reports/ledger.xlsx?date={DAY}").data)
+    normal = next(row for row in rows if row[6] == student.name and row[1] == "晨检")
+    assert (normal[7], normal[8], normal[10], normal[11]) == ("是", "是", "未测", "无")
+    away = next(row for row in rows if row[6] == absent.name and row[1] == "晨检")
+    assert (away[8], away[9], away[10], away[11]) == ("否", "事假", None, None)  # nothing to measure
+    history = _text(as_user("homeroom_a1").get(f"/reports/person/{student.id}"))
+    assert "未测体温" in history
+
+
 def test_the_ledger_shows_who_was_not_checked_students_first_then_staff(checked_day, as_user):
     """Every active person on the roll and every session: a missed check is a row (未检), not a gap."""
     client = as_user("school_a1")

@@ -122,3 +122,16 @@ def test_areas_screen(county, areas, as_user):
     names = [a.name for a in dis.areas_of(county.school_a1)]
     assert "学生宿舍" in names and "厕所" not in names
     assert client.get(f"/ledgers/disinfection/unit/{county.school_a1.id}/areas/{areas.gate_b.id}").status_code == 404
+
+
+def test_the_phone_pulls_todays_counts(county, areas):
+    from webapp.org.models import utcnow
+    from webapp.sync.reference import items
+    before = utcnow()
+    push_disinfections(county.users.school_a1, disinfection(county.school_a1, [areas.room1, areas.gate]))
+    pulled = {a["id"]: a for a in items("disinfection_areas", county.users.school_a1, None)}
+    assert (pulled[areas.gate.id]["done_today"], pulled[areas.room2.id]["done_today"]) == (1, 0)
+    assert pulled[areas.gate.id]["day"] == days_ago(0).isoformat()
+    # An incremental pull brings the areas ticked since (their count changed), not the others.
+    since = {a["id"] for a in items("disinfection_areas", county.users.school_a1, before)}
+    assert since == {areas.room1.id, areas.gate.id}

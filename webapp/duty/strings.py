@@ -25,6 +25,10 @@ DUTY_STRINGS = {
     "field_plate": _l("Vehicle plate"),
     "field_action": _l("Check-in or check-out"),
     "duty_without_shift": _l("{place} (without a shift)"),
+    "duty_connect_first": _l("No shifts or checkpoints on this phone yet. Connect once so the phone can fetch "
+                             "your roster."),
+    "duty_no_shifts": _l("You have no shift on the roster and no checkpoint of your own. Rosters are made by the "
+                         "township office: ask them if you should be on duty."),
     "duty_leader": _l("Shift leader: {name}"),
     "duty_checked_in": _l("Checked in at {time}"),
     "duty_checked_out": _l("Checked out at {time}"),

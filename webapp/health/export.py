@@ -34,9 +34,11 @@ def _cells(row: LedgerRow, names: dict[int, str], separator: str) -> list:
             _("Staff") if row.is_staff else _("Student"), row.name]
     if not row.checked:
         return [*head, _("Not checked")]
+    # A check saved as "everyone normal" has no temperature: it says so (未测, 无), never an empty cell.
+    temperature = row.temperature if row.temperature is not None else _("Not measured") if row.present else ""
+    symptoms = symptom_text(row.symptoms, separator) or (_("None") if row.present else "")
     return [*head, _("Yes"), row.present, str(REASON_LABELS[row.absence_reason]) if row.absence_reason else "",
-            row.temperature, symptom_text(row.symptoms, separator), row.note or "", row.by,
-            local_time(row.recorded_at)]
+            temperature, symptoms, row.note or "", row.by, local_time(row.recorded_at)]
 
 
 def ledger_table(root: Unit, day: date) -> Table:

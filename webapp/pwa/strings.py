@@ -126,6 +126,15 @@ FIELD = {
     "saved": _l("Saved on this phone: {n} records. {pending} waiting to sync."),
     "fix_marked": _l("Correct the marked entries first."),
     "no_people": _l("No one to check yet. Connect once so the phone can fetch your lists."),
+    "no_people_synced": _l("There is no one for you to check: the class check is made by homeroom teachers, "
+                           "the staff check by school admins."),
+    "all_saved": _l("All saved"),
+    # the start screen's day
+    "state_done": _l("done"),
+    "state_not_done": _l("not done yet"),
+    "state_reported": _l("Daily report filed"),
+    "state_not_reported": _l("No daily report yet"),
+    "staff_short": _l("of the staff"),
     # the daily report
     "due_by": _l("Due by {time}."),
     "figures_as_of": _l("Counted from the checks the server holds (fetched {when}) and those waiting on this "

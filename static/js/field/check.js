@@ -1,11 +1,11 @@
 // The class (or staff) health check: everyone present and normal by default; tap a name to
 // record an absence or a temperature and symptoms; one button saves one record per person.
-import { getItem, getMeta, journalSince, listCollection } from "../db.js";
+import { getMeta, journalSince, listCollection } from "../db.js";
 import { t, word } from "../i18n.js";
 import { bounds, schemaOf } from "../kinds.js";
 import { ValidationError, addRecords, counts } from "../outbox.js";
 import { REFERENCE, USER, whenSessionKnown } from "../sync.js";
-import { dayChecks, sessionsDone } from "./figures.js";
+import { dayChecks, daySettings, sessionsDone } from "./figures.js";
 import { h, timeOf, today } from "./ui.js";
 
 const form = document.getElementById("check-form");
@@ -23,7 +23,8 @@ async function init() {
   $("session").addEventListener("change", () => { page.sessionChosen = true; });
   for (const id of ["unit", "session", "date"]) if ($(id)) $(id).addEventListener("change", load);
   // New reference data redraws the list, but never over changes the teacher has not saved yet.
-  window.addEventListener(REFERENCE, () => page.touched || load());
+  // Nor under a panel the teacher has open.
+  window.addEventListener(REFERENCE, () => page.touched || page.rows.some((r) => !r.panel.hidden) || load());
   window.addEventListener(USER, load);
   form.addEventListener("submit", save);
   // Never show the lists of the account that used this phone before: wait for the server's word.
@@ -33,7 +34,8 @@ async function init() {
 
 async function load() {
   page.touched = false;
-  page.threshold = await feverThreshold();
+  page.threshold = Number((await daySettings()).fever_threshold) || 37.3;
+  page.pulled = Boolean(await getMeta("lastPull"));
   await fillUnits();
   const people = await listPeople();
   await chooseSession(people);
@@ -48,10 +50,6 @@ async function load() {
   render();
 }
 
-async function feverThreshold() {
-  const settings = (await getItem("settings", 1)) || (await getMeta("settings")) || {};
-  return Number(settings.fever_threshold) || 37.3;
-}
 
 async function fillUnits() {
   const select = $("unit");
@@ -99,15 +97,18 @@ function normal() {
 
 function render() {
   $("people").replaceChildren(...page.rows.map(rowElement));
-  $("check-error").textContent = page.rows.length ? "" : t("no_people");
+  // Synced and still no one: the account has no class (a volunteer, a subject teacher), not "connect once".
+  $("check-error").textContent = page.rows.length ? "" : t(page.pulled ? "no_people_synced" : "no_people");
   updateButton();
 }
 
 function updateButton() {
   const dirty = page.rows.filter((r) => r.dirty).length;
   const fresh = page.rows.every((r) => !r.last);
-  $("save").textContent = fresh ? t("save_all", { n: dirty }) : t("save_changes", { n: dirty });
-  $("save").disabled = !page.rows.length;
+  // Nothing to save is said on the button itself, which then does nothing: never a silent tap.
+  $("save").textContent = !dirty && page.rows.length ? t("all_saved")
+    : fresh ? t("save_all", { n: dirty }) : t("save_changes", { n: dirty });
+  $("save").disabled = !dirty;
 }
 
 function rowElement(row) {
@@ -144,6 +145,7 @@ function toggle(row, open = row.panel.hidden) {
   }
   row.panel.hidden = !open;
   row.button.setAttribute("aria-expanded", String(open));
+  if (open) row.panel.scrollIntoView({ block: "nearest" });  // above the save bar (scroll-margin), not behind it
 }
 
 /** The inline panel of one person: attendance, reason, temperature, symptoms, note. */
@@ -217,6 +219,7 @@ function change(row, values) {
   }
   if (row.controls) row.controls.reason.value = row.state.absence_reason || "illness";
   row.dirty = page.touched = true;
+  $("saved").hidden = true;  // what the last save said is no longer the whole story
   if (row.controls) showPanel(row);
   showState(row);
   updateButton();
@@ -276,6 +279,7 @@ async function save(event) {
   }
   $("check-error").textContent = "";
   page.touched = false;
+  page.sessionChosen = true;  // the teacher works in this session now: new data never switches it
   page.rows.forEach(showState);
   updateButton();
   say(t("saved", { n: dirty.length, pending: (await counts()).pending }));

@@ -1,8 +1,8 @@
 // Disinfection, offline: pick the place (a school or a checkpoint's village, from the pulled
 // `disinfection_areas`), tick the areas done, save one entry for all of them. Today's state of
-// each area is counted from the entries saved on this phone (the journal); an area whose due
-// time passed without one is red. Every entry goes to the outbox.
-import { getMeta, journalSince, listCollection } from "../db.js";
+// each area is the server's count at the last sync plus the entries still in the outbox; an area
+// whose due time passed without one is red. Every entry goes to the outbox.
+import { getMeta, listCollection, listOutbox } from "../db.js";
 import { ValidationError, addRecord } from "../outbox.js";
 import { REFERENCE, USER } from "../sync.js";
 import { h, today } from "./ui.js";
@@ -39,12 +39,15 @@ function resetTime() {
   $("time").value = new Date().toTimeString().slice(0, 5);
 }
 
+/** Per area, today's disinfections: the server's count at the last sync, and the entries of today
+ *  still waiting in the outbox (once sent, the next pull's count holds them). */
 async function doneToday() {
   const day = today();
   const counts = new Map();
-  for (const record of await journalSince(day)) {
-    if (record.kind !== "disinfection" || record.data.date !== day) continue;
-    record.data.areas.forEach(({ area_id }) => counts.set(area_id, (counts.get(area_id) || 0) + 1));
+  page.areas.forEach((a) => { if (a.day === day) counts.set(a.id, a.done_today || 0); });
+  for (const entry of await listOutbox()) {
+    if (entry.kind !== "disinfection" || entry.state !== "pending" || entry.data.date !== day) continue;
+    entry.data.areas.forEach(({ area_id }) => counts.set(area_id, (counts.get(area_id) || 0) + 1));
   }
   return counts;
 }

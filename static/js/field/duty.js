@@ -31,6 +31,7 @@ async function load() {
   const settings = (await getItem("settings", 1)) || (await getMeta("settings")) || {};
   page.threshold = Number(settings.fever_threshold) || 37.3;
   page.choices = await choices();
+  page.pulled = Boolean(await getMeta("lastPull"));
   fillSelect();
   await refresh();
 }
@@ -61,6 +62,8 @@ function fillSelect() {
   const select = $("shift");
   select.replaceChildren(...page.choices.map((c) => h("option", { value: c.key }, label(c))));
   $("no-shift").hidden = page.choices.length > 0;
+  // Synced and still nothing: the person has no shift, which no connection will change.
+  $("no-shift").textContent = t(page.pulled ? "duty_no_shifts" : "duty_connect_first");
   $("entry-form").hidden = $("attendance-bar").hidden = page.choices.length === 0;
   const keys = page.choices.map((c) => c.key);
   const now = Date.now();

@@ -1,7 +1,6 @@
 // The day as the server knows it, plus what this phone saved: each person's current check per
-// session, the daily report's figures, the sessions a class has done, and whether a report is
-// late. The rules are the server's (webapp/health/figures.py): people are counted once over the
-// day's sessions; a unit's report is late when none of its reports of the day came by the cut-off.
+// session, the daily report's figures, the sessions a class has done. The rule is the server's
+// (webapp/health/figures.py): people are counted once over the day's sessions.
 import { getItem, getMeta, journalSince, listCollection, listOutbox } from "../db.js";
 import { today } from "./ui.js";
 
@@ -61,31 +60,4 @@ export function sessionsDone(people, checks) {
     for (const session of ["morning", "noon"]) if (checks.has(`${person}-${session}`)) done.add(session);
   }
   return done;
-}
-
-/** "YYYY-MM-DD HH:MM:SS" of a moment on the county's clock (the settings' time zone). */
-export function countyClock(moment, zone) {
-  try {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23",
-      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
-      .formatToParts(moment).map((p) => [p.type, p.value]));
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-  } catch {
-    const local = new Date(moment.getTime() - moment.getTimezoneOffset() * 60000);
-    return local.toISOString().slice(0, 19).replace("T", " ");
-  }
-}
-
-/** Whether a report of `unitId` for `day` saved `now` will be late: the server's rule. */
-export async function willBeLate(unitId, day, now = new Date()) {
-  const settings = await daySettings();
-  const deadline = `${day} ${settings.report_cutoff || "10:00"}:00`;
-  const zone = settings.time_zone || "Asia/Shanghai";
-  const onTime = (moment) => countyClock(moment, zone) <= deadline;
-  if (onTime(now)) return false;
-  const filed = await getItem("day_reports", Number(unitId));
-  if (filed && filed.date === day && filed.on_time) return false;
-  const refused = new Set((await listOutbox()).filter((e) => e.state === "rejected").map((e) => e.id));
-  return !(await journalSince(day)).some((r) => r.kind === "daily_report" && String(r.data.unit_id) === String(unitId)
-    && r.data.date === day && !refused.has(r.id) && onTime(new Date(r.recorded_at)));
 }

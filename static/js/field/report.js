@@ -5,7 +5,8 @@ import { getMeta, journalSince, listCollection } from "../db.js";
 import { t } from "../i18n.js";
 import { ValidationError, addRecord, counts } from "../outbox.js";
 import { REFERENCE, USER, whenSessionKnown } from "../sync.js";
-import { dayChecks, daySettings, figuresOf, willBeLate } from "./figures.js";
+import { dayChecks, daySettings, figuresOf } from "./figures.js";
+import { willBeLate } from "./late.js";
 import { ago, h, timeOf, today } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);

@@ -13,12 +13,12 @@ export function mountSyncStatus(element) {
   const text = h("span", { class: "sync-text", role: "status", "aria-live": "polite" });
   const button = h("button", { type: "button", class: "small", onclick: () => syncNow({ pull: true }) }, t("sync_now"));
   const auth = h("div", { class: "sync-auth" });
-  const rejected = h("ul", { class: "list sync-rejected" });
+  const rejected = h("ul", { class: "list sync-rejected", hidden: true });  // shown when there are some
   const foreign = h("p", { class: "notice sync-foreign", hidden: true });
   const clock = h("p", { class: "notice bad sync-clock", role: "alert", hidden: true });
   element.replaceChildren(h("div", { class: "sync-line" }, text, button), clock, auth, rejected, foreign);
   let status = {};
-  const refresh = () => render({ element, text, auth, rejected, foreign, clock, status });
+  const refresh = () => render({ element, text, button, auth, rejected, foreign, clock, status });
   onSyncStatus((next) => { status = next; refresh(); });
   [CHANGED, REFERENCE, USER, CLOCK].forEach((name) => window.addEventListener(name, refresh));
   setInterval(refresh, 30000);
@@ -33,6 +33,8 @@ async function render(parts) {
   Object.assign(parts.element.dataset, { pending: pending.length, rejected: refused.length,
     paused: parts.status.paused || "", synced: lastSync || "" });
   parts.text.textContent = summary(parts.status, pending.length, lastSync);
+  // "Syncing…" goes on the button: the line keeps its length, so nothing below it moves.
+  parts.button.textContent = parts.status.running ? t("syncing") : t("sync_now");
   renderClock(parts.clock, skew);
   renderAuth(parts.auth, parts.status.paused, user);
   await renderRejected(parts.rejected, refused);
@@ -42,7 +44,6 @@ async function render(parts) {
 function summary(status, pending, lastSync) {
   const words = [];
   if (status.offline) words.push(t("offline"));
-  if (status.running) words.push(t("syncing"));
   words.push(pending ? t("waiting", { n: pending }) : t("all_synced"));
   words.push(t("last_sync", { when: ago(lastSync) }));
   if (status.nextAt && !status.offline) {

@@ -92,7 +92,7 @@ class PlaceDay:
         return [a for a in self.areas if not a.day.complete]
 
 
-def _done_counts(unit_ids, first: date, last: date) -> dict[tuple[int, date], int]:
+def done_counts(unit_ids, first: date, last: date) -> dict[tuple[int, date], int]:
     """Entries per area and day (one grouped query)."""
     query = (select(EntryArea.area_id, Entry.date, func.count()).join(Entry, Entry.record_id == EntryArea.record_id)
              .where(Entry.unit_id.in_(unit_ids), Entry.date >= first, Entry.date <= last)
@@ -109,7 +109,7 @@ def coverage(root: Unit, day: date, now: time | None) -> list[PlaceDay]:
     for area in areas:
         by_unit[area.unit_id].append(area)
     places = [u for u in places_under(root) if u.id in by_unit]
-    done = _done_counts(subtree_ids(root), day, day)
+    done = done_counts(subtree_ids(root), day, day)
     defaults, townships = due_defaults(), township_names(places)
     result = [PlaceDay(u, townships.get(u.id, ""), [AreaDay(a, day_of(area_due(a, defaults), done.get((a.id, day), 0),
                                                                        now)) for a in by_unit[u.id]])
@@ -121,7 +121,7 @@ def coverage(root: Unit, day: date, now: time | None) -> list[PlaceDay]:
 def month(unit: Unit, first: date, last: date, today: date, now: time) -> tuple[list[Area], dict]:
     """The place's areas and, per (area id, day), that day's Day (days after today are left out)."""
     areas = areas_of(unit)
-    done = _done_counts([unit.id], first, last)
+    done = done_counts([unit.id], first, last)
     defaults = due_defaults()
     grid = {}
     for area in areas:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...errors import OutOfScope, RuleError
 from ...extensions import db
-from ...org.models import Unit, UnitKind
+from ...org.models import Unit, UnitKind, utcnow
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
 from ..common import record_day
@@ -75,6 +75,12 @@ def prepare_entries(batch, items: list[Item]) -> list:
     return per_item(items, row)
 
 
+def settle_entries(batch, items: list[Item]) -> None:
+    """Touch the areas ticked: the next pull brings the phones their count of today (reference.py)."""
+    ids = {a["area_id"] for i in items for a in i.data["areas"]}
+    db.session.execute(update(Area).where(Area.id.in_(ids)).values(updated_at=utcnow()))
+
+
 DISINFECTION = register(RecordKind(
     name="disinfection",
     description="Areas of a school or checkpoint disinfected (消毒台账): when, how, with what, by whom. "
@@ -91,6 +97,6 @@ DISINFECTION = register(RecordKind(
         Field("done_by", "string", max_length=50),
         Field("note", "string", required=False, nullable=True, max_length=200),
     ),
-    check=check_entry, prepare=prepare_entries))
+    check=check_entry, prepare=prepare_entries, settle=settle_entries))
 
 from . import reference as _reference  # noqa: E402,F401  (the areas the phones pull)

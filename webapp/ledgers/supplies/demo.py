@@ -54,7 +54,7 @@ def _ledger(school, items, index: int, rng, today: date) -> list[dict]:
         day = today - timedelta(days=start)
         delivered = people * 2 * (16 if not short or start == DAYS else 4)  # days of masks
         add(masks, "received", delivered, day, counterpart="县教体局")
-        add(disinfectant, "received", 20, day, counterpart="县疾控中心")
+        add(disinfectant, "received", 30, day, counterpart="县疾控中心")
         add(sanitizer, "received", size["classes"] * 2, day, counterpart="乡镇中心校")
     add(thermometers, "received", 3 if index % 6 else 2, today - timedelta(days=DAYS), counterpart="县教体局")
     for back in range(DAYS - 1, -1, -1):

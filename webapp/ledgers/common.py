@@ -61,6 +61,17 @@ def refuse(form, error: RuleError) -> None:
         flash(error.message, "error")
 
 
+def scoped_school(school_id: int) -> Unit:
+    """The school with this id in the user's area, else 404 (a class or township id is no school)."""
+    from flask import abort
+
+    from ..org.scoping import get_scoped
+    unit = get_scoped(Unit, school_id)
+    if unit.kind is not UnitKind.school:
+        abort(404)
+    return unit
+
+
 def schools_under(root: Unit) -> list[Unit]:
     """The schools in `root`'s subtree (a unit the caller got through the scoping helpers), in order."""
     query = select(Unit).where(Unit.id.in_(subtree_ids(root)), Unit.kind == UnitKind.school).order_by(Unit.path)

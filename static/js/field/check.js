@@ -99,6 +99,7 @@ function render() {
   $("people").replaceChildren(...page.rows.map(rowElement));
   // Synced and still no one: the account has no class (a volunteer, a subject teacher), not "connect once".
   $("check-error").textContent = page.rows.length ? "" : t(page.pulled ? "no_people_synced" : "no_people");
+  document.querySelector(".save-bar").hidden = !page.rows.length;  // no one: nothing to save
   updateButton();
 }
 

@@ -64,7 +64,8 @@ function fillSelect() {
   $("no-shift").hidden = page.choices.length > 0;
   // Synced and still nothing: the person has no shift, which no connection will change.
   $("no-shift").textContent = t(page.pulled ? "duty_no_shifts" : "duty_connect_first");
-  $("entry-form").hidden = $("attendance-bar").hidden = page.choices.length === 0;
+  $("entry-form").hidden = $("attendance-bar").hidden = $("counts").hidden = page.choices.length === 0;
+  select.closest(".field").hidden = page.choices.length === 0;
   const keys = page.choices.map((c) => c.key);
   const now = Date.now();
   const running = page.choices.find((c) => c.shift && Date.parse(c.shift.starts_at) <= now && now < Date.parse(c.shift.ends_at));

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 
 from ...extensions import db
 from ...org.models import Unit, User

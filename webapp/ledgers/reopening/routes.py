@@ -13,9 +13,8 @@ from ...errors import RuleError
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
-from ...org.models import Role, Unit, UnitKind
-from ...org.scoping import get_scoped
-from ..common import new_record_id, submit
+from ...org.models import Role, UnitKind
+from ..common import new_record_id, scoped_school, submit
 from . import export
 from . import operations as ops
 from .forms import ItemForm, UpdateForm, status_labels
@@ -34,13 +33,6 @@ def _labels():
     return {"status_labels": status_labels(), "new_record_id": new_record_id}
 
 
-def _school(school_id: int) -> Unit:
-    unit = get_scoped(Unit, school_id)
-    if unit.kind is not UnitKind.school:
-        abort(404)
-    return unit
-
-
 @bp.route("/")
 @office
 def overview():
@@ -54,7 +46,7 @@ def overview():
 @bp.route("/school/<int:school_id>", methods=["GET", "POST"])
 @office
 def school(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     form, failed = UpdateForm(), None
     if request.method == "POST" and form.validate_on_submit():
         data = {"school_id": unit.id, "item_id": int(form.item_id.data) if form.item_id.data.isdigit() else 0,
@@ -86,7 +78,7 @@ def export_readiness():
 @bp.route("/school/<int:school_id>/plan.xlsx")
 @office
 def export_school(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     return spreadsheets.response(export.school_table(unit, clock.local_today(), ops.readiness(unit)[0]),
                                  f"reopening-{unit.id}", about=unit)
 

@@ -19,8 +19,9 @@ from ...errors import RuleError
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
-from ...org.models import Role, Staff, Unit, UnitKind
+from ...org.models import Role, Unit, UnitKind
 from ...org.scoping import get_scoped
+from ..common import scoped_school
 from . import export
 from . import operations as ops
 
@@ -29,13 +30,6 @@ OFFICE = (Role.county_admin, Role.township_admin, Role.school_admin)
 office = require_roles(*OFFICE)
 
 add_entry("school_duty.overview", _l("School duty"), OFFICE, after="training.overview")
-
-
-def _school(school_id: int) -> Unit:
-    unit = get_scoped(Unit, school_id)
-    if unit.kind is not UnitKind.school:
-        abort(404)
-    return unit
 
 
 def _monday() -> date:
@@ -59,7 +53,7 @@ def overview():
 @bp.route("/school/<int:school_id>")
 @office
 def school(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     post, monday = ops.post_of(unit), _monday()
     bulk = BulkShiftsForm(first_day=monday, last_day=monday + timedelta(days=6), slots="08:00-20:00, 20:00-08:00",
                           needed=1)
@@ -73,7 +67,7 @@ def school(school_id: int):
 @bp.post("/school/<int:school_id>/open")
 @office
 def open_post(school_id: int):
-    ops.open_post(current_user, _school(school_id))
+    ops.open_post(current_user, scoped_school(school_id))
     db.session.commit()
     return redirect(url_for("school_duty.school", school_id=school_id))
 
@@ -81,7 +75,7 @@ def open_post(school_id: int):
 @bp.post("/school/<int:school_id>/shifts")
 @office
 def add_shifts(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     post = ops.post_of(unit) or abort(404)
     form = BulkShiftsForm()
     if not form.validate_on_submit():
@@ -110,7 +104,7 @@ def _shift(unit: Unit, shift_id: int) -> Shift:
 @bp.post("/school/<int:school_id>/shifts/<int:shift_id>/people")
 @office
 def assign(school_id: int, shift_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     shift = _shift(unit, shift_id)
     staff = {s.id: s for s in ops.staff_of(unit)}
     wanted = {int(v) for v in request.form.getlist("staff_ids") if v.isdigit()}
@@ -135,7 +129,7 @@ def assign(school_id: int, shift_id: int):
 @bp.route("/school/<int:school_id>/week.xlsx")
 @office
 def export_week(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     post, monday = ops.post_of(unit), _monday()
     table = export.week_table(unit, monday, ops.week(post, monday) if post else [])
     return spreadsheets.response(table, f"school-duty-{unit.id}-{monday.isoformat()}", about=unit)

@@ -17,9 +17,8 @@ from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
 from ...org.forms import options
-from ...org.models import Role, Unit, UnitKind
-from ...org.scoping import get_scoped
-from ..common import new_record_id, refuse, submit
+from ...org.models import Role, UnitKind
+from ..common import new_record_id, refuse, scoped_school, submit
 from . import export
 from . import operations as ops
 from .forms import ItemForm, MovementForm, basis_labels, movement_labels, reason_labels
@@ -59,9 +58,7 @@ def overview():
 @bp.route("/school/<int:school_id>", methods=["GET", "POST"])
 @office
 def school(school_id: int):
-    unit = get_scoped(Unit, school_id)
-    if unit.kind is not UnitKind.school:
-        abort(404)
+    unit = scoped_school(school_id)
     today = clock.local_today()
     form = MovementForm()
     form.item_id.choices = options((i.id, f"{i.name}（{i.unit}）") for i in ops.active_items())
@@ -96,9 +93,7 @@ def export_overview():
 @bp.route("/school/<int:school_id>/ledger.xlsx")
 @office
 def export_ledger(school_id: int):
-    unit = get_scoped(Unit, school_id)
-    if unit.kind is not UnitKind.school:
-        abort(404)
+    unit = scoped_school(school_id)
     last = clock.local_today()
     first = _day_arg("from", last.replace(day=1))
     last = max(first, _day_arg("to", last))

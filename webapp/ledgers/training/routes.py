@@ -2,7 +2,7 @@
 first, a school's sessions with the entry form, and its .xlsx."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,9 +14,8 @@ from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
 from ...org.forms import options
-from ...org.models import Role, Unit, UnitKind
-from ...org.scoping import get_scoped
-from ..common import new_record_id, refuse, submit
+from ...org.models import Role, UnitKind
+from ..common import scoped_school, new_record_id, refuse, submit
 from . import export
 from . import operations as ops
 from .forms import SessionForm, topic_labels
@@ -33,13 +32,6 @@ def _labels():
     return {"topic_labels": topic_labels(), "topics": ops.TOPICS}
 
 
-def _school(school_id: int) -> Unit:
-    unit = get_scoped(Unit, school_id)
-    if unit.kind is not UnitKind.school:
-        abort(404)
-    return unit
-
-
 @bp.route("/")
 @office
 def overview():
@@ -52,7 +44,7 @@ def overview():
 @bp.route("/school/<int:school_id>", methods=["GET", "POST"])
 @office
 def school(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     form = SessionForm()
     form.staff_ids.choices = options((s.id, s.name) for s in ops.school_staff(unit))
     if request.method == "GET":
@@ -77,5 +69,5 @@ def school(school_id: int):
 @bp.route("/school/<int:school_id>/training.xlsx")
 @office
 def export_school(school_id: int):
-    unit = _school(school_id)
+    unit = scoped_school(school_id)
     return spreadsheets.response(export.sessions_table(unit, ops.sessions(unit)), f"training-{unit.id}", about=unit)

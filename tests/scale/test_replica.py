@@ -90,6 +90,7 @@ def test_the_leaders_screens_read_the_replica_and_say_how_old_it_is_when_behind(
         try:
             push(county.users.homeroom_a1, *[record("health_check", check(s)) for s in a11[2:4]])
             _caught_up(primary, standby, "receive")  # sent to the standby, not applied
+            clusters.wait_for(lambda: replica.as_of() is not None)  # the standby knows it is behind
             # The primary has 4; the screens read the replica, still at 2, and say as of when.
             page = client.get(f"/reports/completeness?date={DAY}").get_data(as_text=True)
             assert _morning(page).startswith("2 / ") and "data-as-of" in page

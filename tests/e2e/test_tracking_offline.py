@@ -4,7 +4,7 @@ not enter."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from tests.conftest import COUNTY_ZONE
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _today() -> str:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    return datetime.now(COUNTY_ZONE).date().isoformat()
 
 
-@pytest.mark.xfail(strict=False, reason="intermittent: the office form that starts the isolation is sometimes "
-                   "answered 400 (CSRF) in the browser; under investigation, see issue 8's note")
 def test_a_followup_recorded_offline_leaves_the_list_and_arrives_once(server, phone):
     teacher = server.scalar("SELECT id FROM staff WHERE name = '王老师'")
     klass = server.scalar("SELECT class_id FROM student WHERE student_no = 'A11001'")

@@ -1,6 +1,8 @@
 """Logged out, the API answers 401 JSON (never a login redirect); CSRF failures answer JSON too."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import make_test_app
@@ -50,3 +52,25 @@ def test_a_push_without_a_csrf_token_is_a_400_json_and_a_fresh_token_works(csrf_
     token = csrf_client.get("/api/v1/session").get_json()["csrf_token"]
     accepted = push(csrf_client, [record], **{"X-CSRFToken": token})
     assert accepted.status_code == 200 and statuses(accepted) == [("accepted", None)]
+
+
+def test_pages_opened_together_after_login_keep_each_others_csrf_token(app, database_url, county, note_kind):
+    """Right after login the phone opens a page while its service worker fetches the shell: two
+    requests at once. A token handed out by one must not be voided by the other's session cookie."""
+    strict = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+    client = strict.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    login_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    logged_in = client.post("/login", data={"login": "homeroom_a1", "password": "pass-1234",
+                                            "csrf_token": login_token})
+    assert logged_in.status_code == 302
+    session_after_login = client.get_cookie("session").value
+
+    first = client.get("/api/v1/session").get_json()["csrf_token"]  # the page the teacher opened
+    client.set_cookie("session", session_after_login)  # the service worker's request, sent at the same moment
+    client.get("/api/v1/session")  # … answered last: its cookie is the one the browser keeps
+    answer = push(client, [note(county.students_a1_1[0].id)], **{"X-CSRFToken": first})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert statuses(answer) == [("accepted", None)]
+    with strict.app_context():
+        db.engine.dispose()

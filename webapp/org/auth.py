@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from ..errors import RuleError
 from ..extensions import db, limiter
@@ -63,6 +64,11 @@ def _start_session(user):
     db.session.commit()
     session.permanent = True
     login_user(user)
+    # The CSRF token goes into the login's own cookie. Were it made later, the first pages and the
+    # service worker's shell fetches, sent at once, would each make one, and the cookie answered
+    # last would void the tokens in the others' forms (400 "表单已过期" on the first submit).
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)  # the login form's, made for the cleared session
+    generate_csrf()
     return redirect(_safe_next(request.args.get("next")) or _landing_page(user))
 
 

@@ -4,14 +4,36 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from types import SimpleNamespace
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from webapp import create_app
-from webapp.extensions import db, limiter
-from tests.factories import build_county
+
+def evening_county_zone(now: datetime | None = None, hour: int = 20) -> str:
+    """A fixed-offset zone in which it is now about `hour` o'clock (20:00-21:00 by default).
+
+    The tests record checks at 07:30, file reports at 08:00 and look at today's screens: in a county
+    where it is 00:15 those moments are still to come, and a suite run at that hour would fail for no
+    fault of the app. So the test county lives in a zone where the suite always starts in the evening,
+    after every cut-off of the day and hours before midnight, whatever the machine's clock says; and
+    since that zone differs from the machine's UTC day for part of every day, a test or a screen that
+    takes the machine's date for the county's still fails.
+    """
+    utc_hour = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).hour
+    offset = (hour - utc_hour + 12) % 24 - 12  # UTC-12 ... UTC+11
+    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")  # POSIX sign: Etc/GMT-8 is UTC+8
+
+
+# Read by webapp.config at import; set once in the controller so every xdist worker and every served
+# subprocess (tests/e2e/serve.py) shares it. A developer may pin it: COUNTY_TIMEZONE=Asia/Shanghai.
+os.environ.setdefault("COUNTY_TIMEZONE", evening_county_zone())
+COUNTY_ZONE = ZoneInfo(os.environ["COUNTY_TIMEZONE"])
+
+from webapp import create_app  # noqa: E402
+from webapp.extensions import db, limiter  # noqa: E402
+from tests.factories import build_county  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])

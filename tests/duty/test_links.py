@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 
 from webapp.duty import operations as ops
 from webapp.extensions import db
+from tests.conftest import COUNTY_ZONE
 from webapp.org.models import utcnow
 
 
@@ -125,14 +125,14 @@ def test_the_calendar_feed_parses_back_with_one_event_per_shift(roster, client):
     event = events[0]
     day = morning_day(morning)
     start, end = event.decoded("dtstart"), event.decoded("dtend")
-    assert start == datetime.fromisoformat(f"{day}T07:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    assert end == datetime.fromisoformat(f"{day}T13:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    assert event["dtstart"].params["TZID"] == "Asia/Shanghai"
+    assert start == datetime.fromisoformat(f"{day}T07:00").replace(tzinfo=COUNTY_ZONE)
+    assert end == datetime.fromisoformat(f"{day}T13:00").replace(tzinfo=COUNTY_ZONE)
+    assert event["dtstart"].params["TZID"] == COUNTY_ZONE.key
     assert "东村卡点" in str(event["summary"])
     assert str(event["location"]) == "东村村口"
     assert "王老师" in str(event["description"]) and "13900000001" in str(event["description"])
     assert str(event["uid"]).startswith(f"shift-{morning.id}-")
-    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == [COUNTY_ZONE.key]
 
 
 def test_a_leaders_calendar_has_both_days_events_with_stable_uids(roster, client):

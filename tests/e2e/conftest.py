@@ -98,7 +98,7 @@ class Phone:
         self.context = self.playwright.chromium.launch_persistent_context(
             str(self.profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-            locale="zh-CN", timezone_id="Asia/Shanghai")
+            locale="zh-CN", timezone_id=os.environ["COUNTY_TIMEZONE"])  # the county's, see tests/conftest.py
         self.context.set_default_timeout(20000)
         page = self.context.pages[0] if self.context.pages else self.context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))

@@ -2,7 +2,7 @@
 the phone keeps them and says what to do, and once the clock is right they go with the right day."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from tests.conftest import COUNTY_ZONE
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,7 +17,7 @@ def test_a_phone_a_day_ahead_gets_the_clock_message_and_loses_nothing(server, ph
     page = phone.open()
     log_in(page, server, "homeroom_a1")
     wait_until_offline_ready(page)
-    now = datetime.now(ZoneInfo("Asia/Shanghai"))  # the phone's day is the county's, not the machine's UTC day
+    now = datetime.now(COUNTY_ZONE)  # the phone's day is the county's, not the machine's UTC day
     today, tomorrow = now.date().isoformat(), (now + timedelta(days=1)).date().isoformat()
 
     phone.context.clock.install(time=now + timedelta(days=1))  # someone set the date by hand
@@ -43,7 +43,7 @@ def test_a_phone_a_day_ahead_gets_the_clock_message_and_loses_nothing(server, ph
     assert len(outbox) == 5 and {e["state"] for e in outbox} == {"rejected"}  # kept on the phone
     assert server.scalar("SELECT count(*) FROM sync_record") == 0
 
-    page.clock.set_system_time(datetime.now(ZoneInfo("Asia/Shanghai")))  # the teacher sets the clock right
+    page.clock.set_system_time(datetime.now(COUNTY_ZONE))  # the teacher sets the clock right
     while refused.count():
         refused.first.locator("button.primary").click()  # 时间已校准，重新保存
         page.wait_for_timeout(50)

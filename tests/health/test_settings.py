@@ -5,6 +5,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from tests.conftest import COUNTY_ZONE
 from webapp.extensions import db
 from webapp.org.models import LoginSession, utcnow
 from webapp.org.settings import CountySettings, Settings, current_settings, settings_items, update_settings
@@ -71,14 +72,14 @@ def test_the_phones_get_the_settings_as_reference_data(county):
     user = county.users.homeroom_a1
     assert settings_items(user, None) == [Settings().as_item()] == [
         {"id": 1, "fever_threshold": 37.3, "report_cutoff": "10:00", "field_session_days": 30,
-         "time_zone": "Asia/Shanghai"}]
+         "time_zone": COUNTY_ZONE.key}]
     assert settings_items(user, utcnow()) == []  # nothing changed since the last pull
     before = utcnow() - timedelta(seconds=1)
     update_settings(county.county, 37.6, time(9, 15), 20, county.users.county)
     db.session.commit()
     assert settings_items(user, before) == [
         {"id": 1, "fever_threshold": 37.6, "report_cutoff": "09:15", "field_session_days": 20,
-         "time_zone": "Asia/Shanghai"}]
+         "time_zone": COUNTY_ZONE.key}]
 
 
 def test_the_pull_carries_the_settings(county, as_user):

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import MetaData, Table, inspect, select
 
+from tests.conftest import COUNTY_ZONE
 from webapp.extensions import db
 from webapp.sync import registry
 from webapp.sync.models import SyncRecord
@@ -54,7 +55,7 @@ def good_value(f: Field, ids: dict) -> st.SearchStrategy:
         value = st.booleans()
     elif f.type == "date":
         # Mostly the last days (the rules judge a day against today), else the whole calendar.
-        recent = st.integers(-3, 0).map(lambda n: (date.today() + timedelta(days=n)).isoformat())
+        recent = st.integers(-3, 0).map(lambda n: (datetime.now(COUNTY_ZONE).date() + timedelta(days=n)).isoformat())
         value = likely(recent, st.dates().map(date.isoformat))
     elif f.entries:
         value = st.lists(entry(f.entries, ids), max_size=min(f.max_length or 5, 5))

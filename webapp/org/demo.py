@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 from . import operations
 from .labels import role_label
 from .models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
+from .settings import local_today
 from .validators import id_check_digit
 
 DEMO_PASSWORD = "demo1234"
@@ -135,7 +136,7 @@ def build_demo_county(session, rng: random.Random, today: date | None = None) ->
     `township_heads` (one per township, in order), `users` (by username), `year` (the school year's
     first calendar year) and `people` (makes more names, mobiles and ID numbers from the same rng).
     """
-    demo = SimpleNamespace(rng=rng, people=People(rng), year=school_year_start(today or date.today()),
+    demo = SimpleNamespace(rng=rng, people=People(rng), year=school_year_start(today or local_today()),
                            townships=[], villages=[], schools=[], classes=[], staff=[], volunteers=[],
                            links=[], users={})
     demo.county = operations.create_unit(UnitKind.county, COUNTY, None)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from ..models import Gender
+from ..settings import local_today
 from ..validators import valid_id_number, valid_mobile
 from .columns import NO, YES, norm
 from .reading import Sheet, cell_text
@@ -104,7 +105,7 @@ class RowReader:
         except (ValueError, OverflowError):
             self.fail(key, _("%(value)s is not a date like 2015-03-01.", value=cell_text(raw)))
             return None
-        if not date(1900, 1, 1) <= value <= date.today():
+        if not date(1900, 1, 1) <= value <= local_today():
             self.fail(key, _("%(value)s is not a plausible date of birth.", value=value.isoformat()))
             return None
         return value

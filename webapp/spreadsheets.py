@@ -3,7 +3,9 @@
 A file is a `Table`: a title, the unit and the day (or period) it is about, the columns (Chinese
 headers through `_()`), the rows, and a signature line under them (填表人 / 审核人 / 日期), the form
 the county files on paper. Every export builds a Table and gives it to `write_xlsx` / `write_csv`
-(or `response` in a view); nothing else in the app writes a spreadsheet.
+(or `response` in a view); nothing else in the app writes a spreadsheet. Every ledger is offered in
+both formats: a view's route ends in `FILE` (`/ledger.<any(xlsx, csv):fmt>`) and passes `fmt` on to
+`response`; pages link both through the `files()` macro (templates/_files.html).
 
 The type of a value decides its cell, the same in every export:
 
@@ -37,6 +39,9 @@ from .org.settings import county_zone
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
+FORMATS = ("xlsx", "csv")
+# Every export's URL ends in this: the same ledger as .xlsx or as CSV, one view, the `fmt` argument.
+FILE = "<any(xlsx, csv):fmt>"
 HEADER_ROW = 3
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -148,6 +153,22 @@ def write_xlsx(target: str | IO[bytes], *tables: Table) -> None:
 
 # ---- CSV --------------------------------------------------------------------------------------
 
+def _csv_values(yes: str, no: str):
+    """The function that turns a value into its CSV text (是 / 否 translated once per file)."""
+    def value(v) -> str:
+        kind = type(v)
+        if kind is str:
+            return "'" + v if v.startswith(FORMULA_STARTS) else v
+        if v is None:
+            return ""
+        if kind is bool:
+            return yes if v else no
+        if kind is int or kind is float:
+            return str(v)
+        return _csv_value(v)
+    return value
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
@@ -172,8 +193,9 @@ def write_csv(target: IO[bytes], table: Table) -> None:
     writer.writerow([_csv_value(table.title)])
     writer.writerow([_csv_value(_subtitle(table))])
     writer.writerow([_csv_value(column.header) for column in table.columns])
+    value = _csv_values(_yes_no(True), _yes_no(False))
     for row in table.rows:
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([value(v) for v in row])
     if table.signature:
         writer.writerow([])
         writer.writerow(_signature())

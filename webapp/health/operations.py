@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
@@ -194,7 +193,7 @@ def abnormal_checks(units, day: date, person: str = "student") -> list[Abnormal]
     query = (select(*_columns(ranked, CheckRow), model.name, Unit.name)
              .join(model, model.id == getattr(c, _person_column(person).key))
              .join(Unit, Unit.id == c.unit_id)
-             .where(c.rank == 1, abnormal).order_by(Unit.path, model.name, c.session))
+             .where(c.rank == 1, abnormal).order_by(Unit.sort_key, model.name, c.session))
     width = len(CheckRow._fields)
     return [Abnormal(CheckRow(*row[:width]), *row[width:]) for row in db.session.execute(query)]
 

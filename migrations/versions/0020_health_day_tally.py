@@ -5,8 +5,8 @@ Kept by the push in the same transaction as the checks, with check_tally (webapp
 computed here from the checks already stored. A person's day counts under the unit of the current
 check of the day's last session.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03 10:30:00
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -89,9 +89,8 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
     lines = {child.id: ChildLine(child) for child in unit.children if child.kind is not UnitKind.village}
     if not lines:
         return []
-    ids = {c.id for c in found.status.classes} | {m.id for m in found.missing} | \
-        {p.item.check.unit_id for p in found.abnormal}
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ids))).all()) if ids else {}
+    # The paths of the scope's units (one query; a county's 5,000 classes are no list of ids to send).
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(subtree_ids(unit)))).all())
     depth = len(unit.ancestor_ids)
 
     def child_of(unit_id: int) -> ChildLine | None:

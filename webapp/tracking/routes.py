@@ -13,6 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from .. import audit, spreadsheets
+from ..fields import day_arg
 from ..navigation import TEACHERS, add_entry
 from ..org.access import require_roles
 from ..org.models import ADMIN_ROLES, Unit, utcnow
@@ -48,10 +49,7 @@ def _summary() -> dict | None:
 
 
 def _day() -> date:
-    try:
-        return date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        return local_today()
+    return day_arg("date", local_today())
 
 
 def _unit() -> Unit:
@@ -134,9 +132,9 @@ def _col(header, width=12):
     return spreadsheets.Column(header, width)
 
 
-@bp.route("/tracked.xlsx")
+@bp.route(f"/tracked.{spreadsheets.FILE}")
 @readers
-def tracked_ledger():
+def tracked_ledger(fmt: str):
     """重点人员台账 of the chosen unit and day."""
     day, unit = _day(), _unit()
     chosen = _tracked(unit, day)[2]
@@ -149,12 +147,12 @@ def tracked_ledger():
         rows=([r.person.name, r.unit_label, "、".join(str(rules.REASONS[c]) for c in r.reasons),
                str(listing.STATUS_WORDS[r.status]), r.responsible.name if r.responsible else None,
                r.responsible.phone if r.responsible else None] for r in rows))
-    return spreadsheets.response(table, _("tracked-people") + f"-{day.isoformat()}")
+    return spreadsheets.response(table, _("tracked-people") + f"-{day.isoformat()}", fmt)
 
 
-@bp.route("/isolation.xlsx")
+@bp.route(f"/isolation.{spreadsheets.FILE}")
 @readers
-def isolation_ledger():
+def isolation_ledger(fmt: str):
     """居家隔离台账: every open isolation of the chosen unit with its dates and follow-ups."""
     day, unit = _day(), _unit()
     views = {v.key: v for v in queries.isolation_lists(unit, day, _past_cutoff(day))["now"]}
@@ -173,5 +171,5 @@ def isolation_ledger():
                len(rules.missed_days(r.isolation.state, r.isolation.followed, day, _past_cutoff(day))),
                r.responsible.name if r.responsible else None, r.responsible.phone if r.responsible else None]
               for r in rows))
-    return spreadsheets.response(table, _("home-isolation") + f"-{day.isoformat()}")
+    return spreadsheets.response(table, _("home-isolation") + f"-{day.isoformat()}", fmt)
 

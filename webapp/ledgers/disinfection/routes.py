@@ -1,5 +1,5 @@
 """Office screens of the disinfection ledger: today's coverage (places with areas overdue first),
-a place's day with its entry form, its month at a glance and its .xlsx, its areas, the county's
+a place's day with its entry form, its month at a glance and its .xlsx / CSV, its areas, the county's
 default due times. Views are thin: parse, operate, commit."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask_login import current_user
 from ... import spreadsheets
 from ...duty import clock
 from ...errors import RuleError
+from ...fields import FIRST_DAY, LAST_DAY
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -86,10 +87,12 @@ def place(unit_id: int):
 
 
 def _month_arg() -> date:
+    first = clock.local_today().replace(day=1)
     try:
-        return date.fromisoformat(request.args.get("month", "") + "-01")
+        day = date.fromisoformat(request.args.get("month", "") + "-01")
     except ValueError:
-        return clock.local_today().replace(day=1)
+        return first
+    return day if FIRST_DAY <= day <= LAST_DAY else first
 
 
 def _month_end(first: date) -> date:
@@ -109,13 +112,13 @@ def month(unit_id: int):
                            following=last + timedelta(days=1))
 
 
-@bp.route("/unit/<int:unit_id>/month.xlsx")
+@bp.route(f"/unit/<int:unit_id>/month.{spreadsheets.FILE}")
 @office
-def export_month(unit_id: int):
+def export_month(unit_id: int, fmt: str):
     unit = _place(unit_id)
     first = _month_arg()
     table = export.month_table(unit, first, ops.entries(unit, first, _month_end(first)))
-    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}", about=unit)
+    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}", fmt, about=unit)
 
 
 # ---- areas and defaults --------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Office screens of online learning: the rates of a day under the user's area (townships, schools,
 classes; the lowest first), the students to phone today and those at risk of dropping out, and the
-day's statistics as .xlsx."""
+day's statistics as .xlsx / CSV."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ... import spreadsheets
+from ...fields import day_arg
 from ...duty import clock
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -26,10 +27,8 @@ add_entry("online.overview", _l("Online learning"), READERS, after="reopening.ov
 
 
 def _day() -> date:
-    try:
-        return min(date.fromisoformat(request.args.get("date", "")), clock.local_today())
-    except ValueError:
-        return clock.local_today()
+    today = clock.local_today()
+    return min(day_arg("date", today), today)
 
 
 def _root() -> Unit:
@@ -47,12 +46,12 @@ def overview():
                            at_risk=ops.at_risk(root, day), low=ops.LOW)
 
 
-@bp.route("/day.xlsx")
+@bp.route(f"/day.{spreadsheets.FILE}")
 @readers
-def export_day():
+def export_day(fmt: str):
     root, day = _root(), _day()
     if root is None:
         abort(404)
     node = ops.rates(root, day)
     return spreadsheets.response(export.day_table(root, day, ops.classes_of(node), node), f"online-{day.isoformat()}",
-                                 about=root)
+                                 fmt, about=root)

@@ -16,6 +16,7 @@ from ...duty import operations as duty
 from ...duty.forms import AssignForm, BulkShiftsForm
 from ...duty.models import Shift
 from ...errors import RuleError
+from ...fields import day_arg
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -33,11 +34,7 @@ add_entry("school_duty.overview", _l("School duty"), OFFICE, after="training.ove
 
 
 def _monday() -> date:
-    try:
-        day = date.fromisoformat(request.args.get("week", ""))
-    except ValueError:
-        day = clock.local_today()
-    return clock.week_start(day)
+    return clock.week_start(day_arg("week", clock.local_today()))
 
 
 @bp.route("/")
@@ -126,10 +123,10 @@ def assign(school_id: int, shift_id: int):
     return redirect(url_for("school_duty.school", school_id=unit.id, week=week, _anchor=f"shift-{shift.id}"))
 
 
-@bp.route("/school/<int:school_id>/week.xlsx")
+@bp.route(f"/school/<int:school_id>/week.{spreadsheets.FILE}")
 @office
-def export_week(school_id: int):
+def export_week(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     post, monday = ops.post_of(unit), _monday()
     table = export.week_table(unit, monday, ops.week(post, monday) if post else [])
-    return spreadsheets.response(table, f"school-duty-{unit.id}-{monday.isoformat()}", about=unit)
+    return spreadsheets.response(table, f"school-duty-{unit.id}-{monday.isoformat()}", fmt, about=unit)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ... import spreadsheets
 from ...duty import clock
 from ...errors import RuleError
+from ...fields import day_arg
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -82,30 +83,27 @@ def school(school_id: int):
                            movements=list(reversed(movements)), ledger_days=LEDGER_DAYS)
 
 
-@bp.route("/overview.xlsx")
+@bp.route(f"/overview.{spreadsheets.FILE}")
 @office
-def export_overview():
+def export_overview(fmt: str):
     today = clock.local_today()
     table = export.overview_table(current_user.scope, today, ops.overview(current_user.scope, today))
-    return spreadsheets.response(table, f"supplies-{today.isoformat()}")
+    return spreadsheets.response(table, f"supplies-{today.isoformat()}", fmt)
 
 
-@bp.route("/school/<int:school_id>/ledger.xlsx")
+@bp.route(f"/school/<int:school_id>/ledger.{spreadsheets.FILE}")
 @office
-def export_ledger(school_id: int):
+def export_ledger(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     last = clock.local_today()
     first = _day_arg("from", last.replace(day=1))
     last = max(first, _day_arg("to", last))
     table = export.ledger_table(unit, first, last, ops.movements(unit, first, last))
-    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", about=unit)
+    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", fmt, about=unit)
 
 
 def _day_arg(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
+    return day_arg(name, default)
 
 
 # ---- the county's items --------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..duty import clock
 from ..duty.models import CheckpointEntry
 from ..extensions import db
 from ..org.models import Role, Unit, UnitKind, utcnow
+from ..org.ordering import unit_key
 from ..org.scoping import subtree_ids
 from .operations import Completeness
 from .today import Today, today
@@ -105,4 +106,4 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
     for person in found.abnormal:
         if (line := child_of(person.item.check.unit_id)) is not None:
             line.abnormal.add_one(person.kind)
-    return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever))
+    return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever, unit_key(c.unit.name), c.unit.id))

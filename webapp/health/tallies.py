@@ -22,9 +22,10 @@ import zlib
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, text
+from sqlalchemy import Date, Integer, and_, bindparam, case, delete, func, insert, or_, select, text, true
+from sqlalchemy import column as column_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
+from sqlalchemy.dialects.postgresql import ARRAY, DATE, INTEGER
 
 from ..extensions import db
 from ..org.settings import county_id_of
@@ -65,6 +66,31 @@ def people(units, start: date, end: date, staff: bool = False) -> dict[date, dic
 
 # ---- in the push ---------------------------------------------------------------------------
 
+def _pairs(pairs: set) -> dict:
+    ordered = sorted(pairs)
+    return {"persons": [p for p, _ in ordered], "days": [d for _, d in ordered]}
+
+
+def _checks_of(column, pairs: set):
+    """The query of every check (all sessions) of the (person, day) pairs, read by the (person, date) index.
+
+    On PostgreSQL one lookup per pair (unnest of two arrays, a LATERAL subquery kept apart by
+    OFFSET 0): the plan does not hang on the statistics. With `person IN … AND date IN …`, a
+    health_check analyzed before the day's checks arrived made the planner read the whole day by
+    ix_health_check_date_unit for every batch: a county's day slowed down as it filled (O(n²)).
+    """
+    columns = (HealthCheck.record_id, column.label("person"), HealthCheck.date, HealthCheck.session,
+               HealthCheck.unit_id, HealthCheck.present, HealthCheck.absence_reason, HealthCheck.fever,
+               HealthCheck.other_symptoms, HealthCheck.effective_at, HealthCheck.received_at)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return select(*columns).where(column.in_(bindparam("persons", expanding=True)),
+                                      HealthCheck.date.in_(bindparam("days", expanding=True)))
+    k = func.unnest(bindparam("persons", type_=ARRAY(INTEGER)), bindparam("days", type_=ARRAY(DATE))) \
+        .table_valued(column_("person", Integer), column_("day", Date)).render_derived("k")
+    found = select(*columns).where(column == k.c.person, HealthCheck.date == k.c.day).offset(0).lateral("h")
+    return select(found).select_from(k).join(found, true())
+
+
 def _flags(check) -> dict[str, int]:
     reason = check.absence_reason
     return {"checked": 1, "absent": int(not check.present), "illness": int(reason is AbsenceReason.illness),
@@ -101,11 +127,7 @@ def settler(person: str):
                 for item in items}
         _lock(person, keys)
         new = {item.id for item in items}
-        found = db.session.execute(select(
-            HealthCheck.record_id, column.label("person"), HealthCheck.date, HealthCheck.session, HealthCheck.unit_id,
-            HealthCheck.present, HealthCheck.absence_reason, HealthCheck.fever, HealthCheck.other_symptoms,
-            HealthCheck.effective_at, HealthCheck.received_at).where(
-            column.in_({k[0] for k in keys}), HealthCheck.date.in_({k[1] for k in keys})))
+        found = db.session.execute(_checks_of(column, {k[:2] for k in keys}), _pairs({k[:2] for k in keys}))
         per_key = defaultdict(list)
         for check in found:
             per_key[(check.person, check.date, check.session)].append(check)

@@ -11,10 +11,10 @@ import datetime as dt
 import enum
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ...extensions import db
-from ...org.models import User, utcnow
+from ...org.models import utcnow
 from ...sync.models import RECORD_ID, TypedRecord
 
 
@@ -51,7 +51,6 @@ class PlanUpdate(TypedRecord, db.Model):
     note: Mapped[str | None] = mapped_column(String(300))
     effective_at: Mapped[dt.datetime]
 
-    user: Mapped[User] = relationship()
 
 
 class PlanState(db.Model):

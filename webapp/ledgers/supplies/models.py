@@ -16,7 +16,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
-from ...org.models import Unit, User, utcnow
+from ...org.models import Unit, utcnow
 from ...sync.models import TypedRecord
 
 
@@ -86,7 +86,6 @@ class SupplyMovement(TypedRecord, db.Model):
 
     item: Mapped[SupplyItem] = relationship()
     school: Mapped[Unit] = relationship()
-    user: Mapped[User] = relationship()
 
     @property
     def change(self) -> float:

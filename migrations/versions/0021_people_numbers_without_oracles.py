@@ -2,8 +2,8 @@
 within a school (checked in webapp/org/operations.py), an ID number may stand on two people of
 different areas until the county reconciles them, and an account's phone taken elsewhere is held
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-03 10:45:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

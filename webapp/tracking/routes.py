@@ -113,15 +113,19 @@ def clearance():
     """返校: who may not come back on the day, and why; everyone else is cleared."""
     day, unit = _day(), _unit()
     keys = listing.visible_keys(current_user)
-    reasons = queries.clearance(unit, day, keys)
-    blocked = {k: r for k, r in reasons.items() if r}
-    counts = {code: sum(1 for r in blocked.values() if code in r) for code in rules.NOT_CLEARED}
     named = listing.shows_names(unit) or current_user.role in TEACHERS
-    rows = listing.rows(unit, blocked) if named else []
+    if keys is None and not named:  # a township's or the county's: the figures only, counted set-wise
+        summary, rows = queries.clearance_summary(unit, day), []
+    else:
+        reasons = queries.clearance(unit, day, keys)
+        blocked = {k: r for k, r in reasons.items() if r}
+        summary = queries.ClearanceSummary(len(reasons), len(blocked), {
+            code: sum(1 for r in blocked.values() if code in r) for code in rules.NOT_CLEARED})
+        rows = listing.rows(unit, blocked) if named else []
     if rows:
         audit.viewed("view_screening", unit=unit, detail=f"clearance list: {len(rows)} people")
-    return render_template("tracking/clearance.html", day=day, unit=unit, total=len(reasons),
-                           not_cleared=len(blocked), counts=counts, rows=rows[:ROWS_SHOWN],
+    return render_template("tracking/clearance.html", day=day, unit=unit, total=summary.total,
+                           not_cleared=summary.not_cleared, counts=summary.counts, rows=rows[:ROWS_SHOWN],
                            more=max(len(rows) - ROWS_SHOWN, 0), named=named,
                            units=drill_down_choices(current_user, unit))
 

@@ -56,7 +56,7 @@ class Unit(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.sort_key")  # 二年级 before 三年级
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -14,8 +14,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
-from ...org.models import Unit, User, utcnow
-from ...sync.models import RECORD_ID
+from ...org.models import Unit, utcnow
+from ...sync.models import RecordPart, TypedRecord
 
 
 class AreaKind(str, enum.Enum):
@@ -70,14 +70,13 @@ class Area(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class Entry(db.Model):
+class Entry(TypedRecord, db.Model):
     """One disinfection (record kind `disinfection`): when, how, with what, by whom; its areas below."""
 
     __tablename__ = "disinfection_entry"
     __scope_column__ = "unit_id"
     __table_args__ = (Index("ix_disinfection_entry_unit_date", "unit_id", "date"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     date: Mapped[dt.date]
     time: Mapped[dt.time]  # county time it was done
@@ -86,22 +85,17 @@ class Entry(db.Model):
     concentration: Mapped[str | None] = mapped_column(String(30))  # 500 mg/L …
     done_by: Mapped[str] = mapped_column(String(50))
     note: Mapped[str | None] = mapped_column(String(200))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
 
     areas: Mapped[list[EntryArea]] = relationship(order_by="EntryArea.area_id", viewonly=True)
-    user: Mapped[User] = relationship()
 
 
-class EntryArea(db.Model):
+class EntryArea(RecordPart, db.Model):
     """An area an entry ticked."""
 
+    __part_of__ = "disinfection_entry"
     __tablename__ = "disinfection_entry_area"
     __table_args__ = (Index("ix_disinfection_entry_area_area", "area_id"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("disinfection_entry.record_id"), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("disinfection_area.id"), primary_key=True)
 
     area: Mapped[Area] = relationship()

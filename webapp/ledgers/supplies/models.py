@@ -16,8 +16,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
-from ...org.models import Unit, User, utcnow
-from ...sync.models import RECORD_ID
+from ...org.models import Unit, utcnow
+from ...sync.models import TypedRecord
 
 
 class Basis(str, enum.Enum):
@@ -62,7 +62,7 @@ class SupplyItem(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
-class SupplyMovement(db.Model):
+class SupplyMovement(TypedRecord, db.Model):
     """One movement of one item at one school (record kind `supply_movement`)."""
 
     __tablename__ = "supply_movement"
@@ -70,7 +70,6 @@ class SupplyMovement(db.Model):
     __table_args__ = (Index("ix_supply_movement_order", "school_id", "item_id", "date", "recorded_at"),
                       Index("ix_supply_movement_date", "date"))
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"))
     date: Mapped[dt.date]
@@ -84,14 +83,9 @@ class SupplyMovement(db.Model):
     stock_after: Mapped[float] = mapped_column(default=0)
     difference: Mapped[float | None]
     below_zero: Mapped[bool] = mapped_column(default=False)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
 
     item: Mapped[SupplyItem] = relationship()
     school: Mapped[Unit] = relationship()
-    user: Mapped[User] = relationship()
 
     @property
     def change(self) -> float:

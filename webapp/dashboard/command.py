@@ -29,15 +29,17 @@ MISSING_LISTED = 20
 
 @dataclass
 class Abnormal:
-    """People abnormal today by their worst finding (fever, else symptoms, else absent for illness),
-    counted exactly as the start page's list of them (`today.abnormal_people`)."""
+    """People abnormal today with each finding (fever, symptoms, absent for illness; one person may
+    count under several), counted exactly as the start page counts them (`today.Today.count`)."""
 
     fever: int = 0
     symptoms: int = 0
     illness: int = 0
 
-    def add_one(self, kind: str) -> None:
-        setattr(self, kind, getattr(self, kind) + 1)
+    def add_one(self, kinds: tuple[str, ...]) -> None:
+        """Count one person under each of their findings."""
+        for kind in kinds:
+            setattr(self, kind, getattr(self, kind) + 1)
 
 
 @dataclass
@@ -80,7 +82,7 @@ def command(unit: Unit, day: date, role: Role) -> Command:
     found = today(unit, day, role, at)
     total = Abnormal()
     for person in found.abnormal:
-        total.add_one(person.kind)
+        total.add_one(person.kinds)
     return Command(unit, day, at, found, total, _children(unit, found))
 
 
@@ -105,5 +107,5 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
             line.missing += 1
     for person in found.abnormal:
         if (line := child_of(person.item.check.unit_id)) is not None:
-            line.abnormal.add_one(person.kind)
+            line.abnormal.add_one(person.kinds)
     return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever, unit_key(c.unit.name), c.unit.id))

@@ -51,7 +51,7 @@ def abnormal():
     """Everyone abnormal today in the area, or those of one kind (?kind=fever|symptoms|illness)."""
     area, kind = _unit(), request.args.get("kind")
     kind = kind if kind in KINDS else None
-    people = [p for p in abnormal_people(area, local_today(), with_staff=True) if kind in (None, p.kind)]
+    people = [p for p in abnormal_people(area, local_today(), with_staff=True) if kind is None or kind in p.kinds]
     title = dict(_kind_names()).get(kind, _("Abnormal today"))
     return render_template("dashboard/abnormal.html", area=area, day=local_today(), kind=kind, people=people,
                            title=title, kinds=_kind_names())

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..health.models import AbsenceReason
+from ..health.models import AbsenceReason, CheckSession
 from ..health.operations import Abnormal, ReportStatus, abnormal_checks, units_of_kind
 from ..org.models import ADMIN_ROLES, Responsibility, Role, Staff, Unit, UnitKind, User
 from ..org.ordering import unit_key
@@ -24,6 +24,7 @@ from .operations import Completeness, SchoolGroup, completeness
 # Whom to call about a unit's missing report when nobody is named responsible for it: its account.
 ANSWERS_FOR = {UnitKind.klass: (Role.homeroom_teacher,), UnitKind.school: (Role.school_admin,)}
 KINDS = ("fever", "symptoms", "illness")
+SESSIONS = tuple(CheckSession)
 
 
 @dataclass
@@ -45,10 +46,23 @@ class UnitLine:
 
 @dataclass
 class AbnormalPerson:
-    """One person abnormal today: the worst of their sessions' current checks (fever first)."""
-    item: Abnormal
-    kind: str  # "fever", "symptoms" or "illness"
+    """One person abnormal today: every finding of their sessions' current checks (fever first).
+
+    A person counts under each finding they have today (a cough in the morning and absent for
+    illness at noon: symptoms and illness), as the day tallies and the reports count them; the
+    list shows them once, under their worst finding, with every abnormal check's badges."""
+    items: list[Abnormal]  # their abnormal current checks, the worst first
+    kinds: tuple[str, ...]  # their findings, in the order of KINDS
     staff: bool
+
+    @property
+    def item(self) -> Abnormal:
+        return self.items[0]
+
+    @property
+    def kind(self) -> str:
+        """The worst finding: the one the list is ordered by."""
+        return self.kinds[0]
 
 
 @dataclass
@@ -67,21 +81,25 @@ class Today:
         return sum(1 for line in self.missing if line.kind is UnitKind.klass)
 
     def count(self, kind: str) -> int:
-        return sum(1 for person in self.abnormal if person.kind == kind)
+        """The people with that finding today (one person may count under several)."""
+        return sum(1 for person in self.abnormal if kind in person.kinds)
 
     def of_kind(self, kind: str | None) -> list[AbnormalPerson]:
-        return [person for person in self.abnormal if kind in (None, person.kind)]
+        return [person for person in self.abnormal if kind is None or kind in person.kinds]
+
+
+def findings(check) -> tuple[str, ...]:
+    """A check's findings, as the tallies count them (health/tallies._flags): fever; other symptoms
+    without a fever; an absence for illness (with or without either). Empty for a normal check."""
+    found = ("fever" if check.fever else None,
+             "symptoms" if check.other_symptoms and not check.fever else None,
+             "illness" if check.absence_reason is AbsenceReason.illness else None)
+    return tuple(kind for kind in found if kind)
 
 
 def kind_of(check) -> str | None:
-    """Fever, else other symptoms, else an absence for illness; None for a normal check."""
-    if check.fever:
-        return "fever"
-    if check.other_symptoms:
-        return "symptoms"
-    if check.absence_reason is AbsenceReason.illness:
-        return "illness"
-    return None
+    """A check's worst finding (fever, else other symptoms, else an absence for illness); None if normal."""
+    return next(iter(findings(check)), None)
 
 
 def abnormal_people(scope: Unit, day: date, with_staff: bool) -> list[AbnormalPerson]:
@@ -89,18 +107,25 @@ def abnormal_people(scope: Unit, day: date, with_staff: bool) -> list[AbnormalPe
     groups = [("student", units_of_kind(scope, UnitKind.klass))]
     if with_staff:
         groups.append(("staff", subtree_ids(scope)))
-    people: dict[tuple[str, int], AbnormalPerson] = {}
+    checks: dict[tuple[str, int], list[Abnormal]] = {}
     for person, units in groups:
         column = "student_id" if person == "student" else "staff_id"
         for item in abnormal_checks(units, day, person):
-            kind, key = kind_of(item.check), (person, getattr(item.check, column))
-            if kind and (key not in people or KINDS.index(kind) < KINDS.index(people[key].kind)):
-                people[key] = AbnormalPerson(item, kind, person == "staff")
-    found = sorted(people.values(), key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
+            if findings(item.check):
+                checks.setdefault((person, getattr(item.check, column)), []).append(item)
+    found = [_person(items, person == "staff") for (person, _id), items in checks.items()]
+    found = sorted(found, key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
                                                    p.item.name))
     if scope.kind in (UnitKind.county, UnitKind.township):
         _name_schools(scope, found)
     return found
+
+
+def _person(items: list[Abnormal], staff: bool) -> AbnormalPerson:
+    """One person from their abnormal current checks: the worst check first, then by session."""
+    items = sorted(items, key=lambda i: (KINDS.index(kind_of(i.check)), SESSIONS.index(i.check.session)))
+    kinds = tuple(kind for kind in KINDS if any(kind in findings(i.check) for i in items))
+    return AbnormalPerson(items, kinds, staff)
 
 
 def _name_schools(scope: Unit, people: list[AbnormalPerson]) -> None:
@@ -112,9 +137,10 @@ def _name_schools(scope: Unit, people: list[AbnormalPerson]) -> None:
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(set(school_of.values())))).all()) \
         if school_of else {}
     for person in people:
-        school = names.get(school_of.get(person.item.check.unit_id))
-        if school and school != person.item.unit_name:
-            person.item = Abnormal(person.item.check, person.item.name, f"{school} {person.item.unit_name}")
+        for n, item in enumerate(person.items):
+            school = names.get(school_of.get(item.check.unit_id))
+            if school and school != item.unit_name:
+                person.items[n] = Abnormal(item.check, item.name, f"{school} {item.unit_name}")
 
 
 def contacts(unit_ids: list[int], within: Unit | None = None) -> dict[int, Contact]:

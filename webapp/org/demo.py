@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
+from .county import fill_rows
 from . import operations
 from .labels import role_label
 from .models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
@@ -148,7 +149,8 @@ def build_demo_county(session, rng: random.Random, today: date | None = None) ->
     _add_students(session, demo)
     for school in demo.schools:
         _school_links(session, demo, school)
-    session.execute(insert(Responsibility), [{"staff_id": staff.id, **target} for staff, target in demo.links])
+    session.execute(insert(Responsibility), [{"staff_id": staff.id, "county_id": demo.county.id, **target}
+                                             for staff, target in demo.links])
     _add_logins(session, demo)
     session.flush()
     return demo
@@ -216,7 +218,7 @@ def _add_students(session, demo: SimpleNamespace) -> None:
     rows = [row for index, school in enumerate(demo.schools, start=1)
             for klass in school.classes for row in _class_students(demo, index, klass)]
     for start in range(0, len(rows), 1000):
-        session.execute(insert(Student), rows[start:start + 1000])
+        session.execute(insert(Student), fill_rows(Student.__table__, rows[start:start + 1000], demo.county.id))
     demo.student_count = len(rows)
 
 

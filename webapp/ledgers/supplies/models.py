@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import Unit, User, utcnow
 from ...sync.models import RECORD_ID
 
@@ -72,6 +73,7 @@ class SupplyMovement(db.Model):
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"))
     date: Mapped[dt.date]
     movement: Mapped[Movement] = mapped_column(db.Enum(Movement, native_enum=False, length=10))
@@ -90,7 +92,7 @@ class SupplyMovement(db.Model):
     received_at: Mapped[dt.datetime]
 
     item: Mapped[SupplyItem] = relationship()
-    school: Mapped[Unit] = relationship()
+    school: Mapped[Unit] = relationship(foreign_keys=[school_id])
     user: Mapped[User] = relationship()
 
     @property
@@ -108,6 +110,7 @@ class SupplyPosition(db.Model):
     __scope_column__ = "school_id"
 
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"), primary_key=True)
     on_hand: Mapped[float]
     flagged: Mapped[bool]  # some movement took the stock below zero: a count should settle it

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import Staff, User
 from ...sync.models import RECORD_ID
 
@@ -29,6 +30,7 @@ class TrainingSession(db.Model):
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("school_id")
     date: Mapped[dt.date]
     topic: Mapped[Topic] = mapped_column(db.Enum(Topic, native_enum=False, length=12))
     trainer: Mapped[str] = mapped_column(String(50))  # by whom: 县疾控中心 王医生 …
@@ -47,6 +49,7 @@ class TrainingAttendee(db.Model):
     __table_args__ = (Index("ix_training_attendee_staff", "staff_id"),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("training_session.record_id"), primary_key=True)
+    county_id: Mapped[int] = county_key("record_id")
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
 
     staff: Mapped[Staff] = relationship()

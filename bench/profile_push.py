@@ -21,6 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from sqlalchemy import text
+
 from webapp.extensions import db
 
 from .common import backends, bench_app, fresh_database
@@ -37,7 +39,10 @@ WATCHED = (
     "full_dispatch_request", "_load_user", "push (webapp/sync/engine.py",
     # the set-wise engine
     "_checked (webapp/sync/engine.py", "content_hash", "lock_records", "stored_hashes", "_store_group",
-    "prepare_student_checks", "insert_envelopes", "insert_rows", "_store_one",
+    "prepare_student_checks", "prepare_staff_checks", "scoped_by_id", "current_settings", "insert_envelopes",
+    "insert_rows", "_store_one",
+    # the tallies (issue 9 item 4), settled after each group
+    "settle (webapp/health/tallies.py", "_lock (webapp/health/tallies.py", "_add (webapp/health/tallies.py",
     # the per-record engine before it
     "push_one (webapp/sync/engine.py", "_store (webapp/sync/engine.py", "apply_student_check", "begin_nested",
     # the database driver
@@ -60,11 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=8)
     parser.add_argument("--batches", type=int, default=15)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--county", type=float, default=0, metavar="SCALE",
+                        help="profile a county's day instead (bench/leaders.py: everyone's two checks pushed as "
+                             "the county admin) at this scale, e.g. 0.1 = 40,000 records")
     args = parser.parse_args(argv)
     if not shutil.which("py-spy", path=str(Path(sys.executable).parent)) and not shutil.which("py-spy"):
         print("py-spy is not installed: .venv/bin/pip install py-spy", file=sys.stderr)
         return 2
     backend = backends()[-1]  # PostgreSQL when BENCH_DATABASE_URL is set
+    if args.county:
+        return county_day(backend, args)
     with fresh_database(backend, "profile") as url:
         with bench_app(url):
             county = generate(db.session, scale=0, days=0)
@@ -73,6 +83,21 @@ def main(argv: list[str] | None = None) -> int:
         with serve(url) as server:
             samples = record(server, lambda: push_at_once(server, [teacher_name(n) for n in range(args.phones)],
                                                           bodies))
+    print(summary(samples, args.top))
+    return 0
+
+
+def county_day(backend, args) -> int:
+    """The county's day of bench/leaders.py at `args.county`, the workers sampled."""
+    from .leaders import _day_bodies
+    with fresh_database(backend, "profile") as url:
+        with bench_app(url):
+            county = generate(db.session, scale=args.county, days=0)
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+            bodies = _day_bodies(county, args.phones)
+        with serve(url) as server:
+            samples = record(server, lambda: push_at_once(server, ["county"] * args.phones, bodies))
     print(summary(samples, args.top))
     return 0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import compression, database, security
+from . import assets, compression, database, security
 from .config import BASE_DIR, INSTANCE_DIR, Config
 from .errors import register_error_handlers
 from flask_babel import refresh as refresh_locale
@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     compression.init_app(app)
+    assets.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(BASE_DIR / "webapp" / "translations"))
     # Flask-Babel caches the locale on the app context, which a test client shares across requests.

@@ -148,6 +148,22 @@ def write_xlsx(target: str | IO[bytes], *tables: Table) -> None:
 
 # ---- CSV --------------------------------------------------------------------------------------
 
+def _csv_values(yes: str, no: str):
+    """The function that turns a value into its CSV text (是 / 否 translated once per file)."""
+    def value(v) -> str:
+        kind = type(v)
+        if kind is str:
+            return "'" + v if v.startswith(FORMULA_STARTS) else v
+        if v is None:
+            return ""
+        if kind is bool:
+            return yes if v else no
+        if kind is int or kind is float:
+            return str(v)
+        return _csv_value(v)
+    return value
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
@@ -172,8 +188,9 @@ def write_csv(target: IO[bytes], table: Table) -> None:
     writer.writerow([_csv_value(table.title)])
     writer.writerow([_csv_value(_subtitle(table))])
     writer.writerow([_csv_value(column.header) for column in table.columns])
+    value = _csv_values(_yes_no(True), _yes_no(False))
     for row in table.rows:
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([value(v) for v in row])
     if table.signature:
         writer.writerow([])
         writer.writerow(_signature())

@@ -2,6 +2,7 @@
 // declarations the server validates with), and the check a record passes before it is saved.
 import { getMeta, setMeta } from "./db.js";
 import { t } from "./i18n.js";
+import { today } from "./field/ui.js";
 
 const URL = "/api/v1/openapi.json";
 let schemas = null;
@@ -54,8 +55,30 @@ function checkValue(field, value, required) {
   if (field.maxLength !== undefined && value.length > field.maxLength) return t("too_long", { n: field.maxLength });
   const allowed = field.enum || (field.items && field.items.enum);
   if (allowed && [].concat(value).some((v) => !allowed.includes(v))) return t("not_allowed");
-  if (field.format === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) return t("bad_date");
+  if (field.format === "date") return checkDay(field, value);
   return null;
+}
+
+/** A day: well formed, within the declared years and, for a day a record is for, the declared days back. */
+function checkDay(field, value) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return t("bad_date");
+  const { minimum, maximum } = dayBounds(field);
+  if (minimum && value < minimum) return t("at_least", { min: minimum });
+  if (maximum && value > maximum) return t("at_most", { max: maximum });
+  return null;
+}
+
+/** A date field's first and last day (YYYY-MM-DD): the declared years, narrowed to today and
+ *  `x-days-back` before it when the field declares them (webapp/fields.py, the same rule). */
+function dayBounds(field) {
+  let minimum = field.formatMinimum, maximum = field.formatMaximum;
+  if (field["x-days-back"] !== undefined) {
+    const now = today();
+    const first = today(new Date(Date.now() - field["x-days-back"] * 86400000));
+    if (!maximum || now < maximum) maximum = now;
+    if (!minimum || first > minimum) minimum = first;
+  }
+  return { minimum, maximum };
 }
 
 function hasType(type, value) {
@@ -65,8 +88,9 @@ function hasType(type, value) {
   return typeof value === type;
 }
 
-/** A field's bounds, for the form's min/max attributes: {minimum, maximum} or {}. */
+/** A field's bounds, for the form's min/max attributes: {minimum, maximum} or {} (days as YYYY-MM-DD). */
 export function bounds(schema, name) {
   const field = (schema && schema.properties && schema.properties[name]) || {};
+  if (field.format === "date") return dayBounds(field);
   return { minimum: field.minimum, maximum: field.maximum };
 }

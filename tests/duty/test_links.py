@@ -1,6 +1,8 @@
 """Volunteers' personal links: what they show, masking, expiry, revocation, tampering, the .ics."""
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, time, timedelta
 
 import icalendar
@@ -149,7 +151,7 @@ def test_a_leaders_calendar_has_both_days_events_with_stable_uids(roster, client
 def test_the_page_registers_its_own_offline_worker(roster, client):
     token = roster[3]
     html = client.get(f"/v/{token}").get_data(as_text=True)
-    assert 'src="/static/js/volunteer.js"' in html and 'data-worker="/v/sw.js"' in html and 'data-scope="/v/"' in html
+    assert re.search(r'src="/static/[0-9a-f]{12}/js/volunteer\.js"', html) and 'data-worker="/v/sw.js"' in html and 'data-scope="/v/"' in html
     worker = client.get("/v/sw.js")
     assert worker.status_code == 200 and worker.mimetype == "text/javascript"
     assert "caches" in worker.get_data(as_text=True)

@@ -151,6 +151,15 @@ def phone(playwright, tmp_path):
     assert not phone.errors, f"script errors on the page: {phone.errors}"
 
 
+@pytest.fixture
+def second_phone(playwright, tmp_path):
+    """Another phone (its own storage): a colleague's, or the same user's second one."""
+    phone = Phone(playwright, tmp_path / "second-profile")
+    yield phone
+    phone.close()
+    assert not phone.errors, f"script errors on the page: {phone.errors}"
+
+
 # ---- steps the tests share ---------------------------------------------------------------
 
 def log_in(page, server: Server, username: str, next_path: str = "/field/check") -> None:

@@ -5,14 +5,17 @@
 
 Builds the small county of tests/factories.py when the database is empty. The secret key is
 fixed, so a login survives a restart (sessions live in the database). --css-comment appends a
-comment to the served app.css: a deploy that changed an asset. --hold-push-answers keeps each
+comment to a copy of app.css that the app serves: a deploy that changed an asset. --hold-push-answers keeps each
 push's answer back for that many seconds after the push committed: a test stops the server then,
 as a restart in the middle of a sync would.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -36,7 +39,7 @@ def build_app(database_url: str, css_comment: str | None, pull_page: int | None 
             build_county(db.session)
             db.session.commit()
     if css_comment:
-        app.after_request(_comment_css(css_comment))
+        _deploy_with_css_comment(app, css_comment)
     if hold_push_answers:
         app.teardown_request(_hold_push(hold_push_answers))  # after the view's commit
     return app
@@ -51,15 +54,14 @@ def _hold_push(seconds: float):
     return hold
 
 
-def _comment_css(comment: str):
-    def append(response):
-        from flask import request
-        if request.path == "/static/css/app.css" and response.status_code == 200:
-            response.direct_passthrough = False
-            response.set_data(response.get_data() + f"\n/* {comment} */\n".encode())
-            response.headers.pop("ETag", None)  # the file's etag no longer describes this body
-        return response
-    return append
+def _deploy_with_css_comment(app, comment: str) -> None:
+    """A deploy that changed app.css: the app serves a copy of static/ whose app.css ends with the
+    comment, so its content hash (the /static/<hash>/ prefix) and the worker's version change."""
+    folder = Path(tempfile.mkdtemp(prefix="shaodian-static-")) / "static"
+    shutil.copytree(app.static_folder, folder)
+    css = folder / "css" / "app.css"
+    css.write_text(css.read_text(encoding="utf-8") + f"\n/* {comment} */\n", encoding="utf-8")
+    app.static_folder = str(folder)
 
 
 def main() -> None:

@@ -1,6 +1,8 @@
 """An update replaces the whole cached app; logging out never loses records nor leaves data behind."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,7 +11,8 @@ from tests.e2e.conftest import idb_dump, log_in, wait_until, wait_until_offline_
 pytestmark = pytest.mark.e2e
 
 CACHE_NAMES = "caches.keys()"
-CACHED_CSS = "caches.match('/static/css/app.css').then((r) => r.text())"
+STYLESHEET = "document.querySelector(\"link[href$='/css/app.css']\").getAttribute('href')"
+SERVED_CSS = f"fetch({STYLESHEET}).then((r) => r.text())"  # through the worker, from its cache
 
 
 def test_a_deploy_that_changes_an_asset_replaces_the_old_cache_after_the_user_agrees(server, phone):
@@ -18,19 +21,23 @@ def test_a_deploy_that_changes_an_asset_replaces_the_old_cache_after_the_user_ag
     wait_until(page, "navigator.serviceWorker.controller !== null")
     old = page.evaluate(CACHE_NAMES)
     assert len(old) == 1
+    old_href = page.evaluate(STYLESHEET)
+    assert re.fullmatch(r"/static/[0-9a-f]{12}/css/app\.css", old_href)
 
     server.stop()
     server.start("--css-comment", "deploy 2")
     page.reload()  # a navigation checks /sw.js; its bytes changed with app.css, so a new worker installs
     banner = page.locator("#update-banner")
-    expect(banner).to_be_visible()
-    assert page.evaluate(CACHED_CSS).find("deploy 2") == -1  # the old version serves until the user agrees
+    expect(banner).to_be_visible(timeout=20000)  # once the new worker has fetched every file of the new version
+    assert page.evaluate(SERVED_CSS).find("deploy 2") == -1  # the old version serves until the user agrees
+    assert page.evaluate(STYLESHEET) == old_href
 
     with page.expect_navigation():
         banner.locator("button").click()
     wait_until(page, "navigator.serviceWorker.controller !== null")
     wait_until(page, f"{CACHE_NAMES}.then((names) => names.length === 1 && names[0] !== {old[0]!r})")
-    assert "deploy 2" in page.evaluate(CACHED_CSS)
+    assert page.evaluate(STYLESHEET) != old_href  # the content changed, so did its address
+    assert "deploy 2" in page.evaluate(SERVED_CSS)
     expect(page.locator("#update-banner")).to_have_count(0)
 
 

@@ -61,6 +61,7 @@ def test_a_volunteers_page_runs_under_the_policy(server, phone):
     # volunteer.js ran: its worker is registered and the page and its assets are kept for offline use.
     wait_until(page, """async () => {
         const cache = await caches.open("volunteer-pages-v1");
-        return Boolean(await cache.match(location.pathname) && await cache.match("/static/js/volunteer.js")
-                       && await cache.match("/static/css/volunteer.css"));
+        const script = document.querySelector("script[src$='/js/volunteer.js']").getAttribute("src");
+        const style = document.querySelector("link[href$='/css/volunteer.css']").getAttribute("href");
+        return Boolean(await cache.match(location.pathname) && await cache.match(script) && await cache.match(style));
     }""")

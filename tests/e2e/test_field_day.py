@@ -7,18 +7,10 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone, log_in, save, wait_until_offline_ready, wait_until_synced
+from tests.e2e.conftest import log_in, save, wait_until_offline_ready, wait_until_synced
 
 pytestmark = pytest.mark.e2e
 CHINA = timezone(timedelta(hours=8))
-
-
-@pytest.fixture
-def second_phone(playwright, tmp_path):
-    phone = Phone(playwright, tmp_path / "second-profile")
-    yield phone
-    phone.close()
-    assert not phone.errors, f"script errors on the page: {phone.errors}"
 
 
 def _check_class_with_a_fever(page, server) -> None:

@@ -9,18 +9,10 @@ import pytest
 from itsdangerous import URLSafeSerializer
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Phone, log_in, save, wait_until, wait_until_offline_ready, wait_until_synced
+from tests.e2e.conftest import log_in, save, wait_until, wait_until_offline_ready, wait_until_synced
 from tests.e2e.test_duty_offline import _book_volunteer_on_a_shift_now, _utc, _wait_until_kept_offline
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def second_phone(playwright, tmp_path):
-    phone = Phone(playwright, tmp_path / "second-profile")
-    yield phone
-    phone.close()
-    assert not phone.errors, f"script errors on the page: {phone.errors}"
 
 
 def test_a_volunteers_first_visit_shows_no_false_update_banner(server, phone):

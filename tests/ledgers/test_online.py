@@ -89,3 +89,25 @@ def test_day_file(county, as_user):
     assert rows[-1][0] == "合计" and rows[-1][2] == 4
     entered = [r for r in rows if r[1] is not None]
     assert (entered[0][1], entered[0][2], entered[0][3]) == (5, 4, 80.0)
+
+
+def test_the_phones_pull_the_classes_days_as_the_server_knows_them(county):
+    """A colleague's or the office's entry reaches the class's other phones: the current record per class
+    and day with its tapped students, only within the user's scope, an incremental pull only the new."""
+    from webapp.ledgers.online.reference import online_days
+    from webapp.org.models import utcnow
+    c, s = county.class_a1_1, county.students_a1_1
+    push(county.users.school_a1, record("online_day", _day(c, days_ago(0), (s[0], True, True, False)), _at(30)),
+         record("online_day", _day(c, days_ago(0), (s[1], False, True, False)), _at(10)),  # the current one
+         record("online_day", _day(c, days_ago(1), (s[2], True, False, False))))
+    mine = {i["id"]: i for i in online_days(county.users.homeroom_a1, None)}
+    today = mine[f"{c.id}-{days_ago(0).isoformat()}"]
+    assert today["exceptions"] == [{"student_id": s[1].id, "absent": False, "no_homework": True, "not_marked": False}]
+    assert today["class_id"] == c.id and today["at"].endswith("Z")
+    assert [e["student_id"] for e in mine[f"{c.id}-{days_ago(1).isoformat()}"]["exceptions"]] == [s[2].id]
+    assert online_days(county.users.homeroom_b1, None) == []  # another school's class
+    assert online_days(county.users.township_a, None) == []  # no roll, no days
+    later = utcnow()
+    assert online_days(county.users.homeroom_a1, later) == []
+    push(county.users.homeroom_a1, record("online_day", _day(c, days_ago(1))))
+    assert [i["id"] for i in online_days(county.users.homeroom_a1, later)] == [f"{c.id}-{days_ago(1).isoformat()}"]

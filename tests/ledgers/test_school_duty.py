@@ -59,3 +59,27 @@ def test_scope_and_file(county, as_user):
     assert as_user("school_b1").get(url).status_code == 404
     assert as_user("school_b1").post(f"{url}/shifts/{shifts[0].id}/people", data={}).status_code == 404
     assert as_user("homeroom_a1").get("/ledgers/school-duty/").status_code == 403
+
+
+def test_a_schools_post_can_be_edited_and_a_checkpoint_placed_at_a_school_within_scope(county, as_user):
+    """The checkpoint form offers the area's villages and schools: a school's gate checkpoint or duty
+    post keeps its school when edited; a school outside the area is no choice and is refused."""
+    import re
+    from webapp.duty import operations as duty
+    post = duty.save_checkpoint(None, county.users.county, name="东镇一小校门", unit=county.school_a1, address="校门",
+                                active_from=clock.local_today(), active_to=None, leader=None)
+    db.session.commit()
+    client = as_user("township_a")
+    form = client.get(f"/duty/checkpoints/{post.id}/edit").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{county.school_a1.id}">东镇一小</option>', form)
+    assert f'value="{county.village_a.id}"' in form and f'value="{county.school_b1.id}"' not in form
+    data = {"name": "东镇一小校门卡点", "unit_id": county.school_a1.id, "address": "校门", "leader_id": "",
+            "active_from": clock.local_today().isoformat(), "active_to": ""}
+    assert client.post(f"/duty/checkpoints/{post.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert (db.session.get(Checkpoint, post.id).unit_id, db.session.get(Checkpoint, post.id).name) == (
+        county.school_a1.id, "东镇一小校门卡点")
+    assert client.post("/duty/checkpoints/new", data={**data, "unit_id": county.school_a2.id}).status_code == 302
+    assert db.session.query(Checkpoint).filter_by(unit_id=county.school_a2.id).count() == 1
+    refused = client.post("/duty/checkpoints/new", data={**data, "unit_id": county.school_b1.id})
+    assert refused.status_code == 200 and db.session.query(Checkpoint).filter_by(unit_id=county.school_b1.id).count() == 0

@@ -119,3 +119,27 @@ def test_an_export_is_in_the_audit_log(county, items, as_user):
     as_user("township_a").get(f"/ledgers/supplies/school/{county.school_a1.id}/ledger.xlsx")
     entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert (entry.username, entry.unit_id) == ("township_a", county.school_a1.id)
+
+
+def test_the_movement_day_is_held_to_the_shared_day_rule_everywhere(county, items, as_user):
+    """One declaration (webapp/fields.py, supplies records.DAY): the office form's input bounds and its
+    message, the push, and the schema the phone reads all say 2000–2099, not after today, 31 days back."""
+    from webapp.ledgers.supplies.records import SUPPLY_MOVEMENT
+    from tests.health.helpers import push
+    from .helpers import record
+    client = as_user("school_a1")
+    url = f"/ledgers/supplies/school/{county.school_a1.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(rf'id="date" max="{days_ago(0).isoformat()}" min="{days_ago(31).isoformat()}"', html)
+    form = {"item_id": items.masks.id, "movement": "used", "quantity": "3", "counterpart": "", "reason": "", "note": ""}
+    for day, words in (((days_ago(-1)), ("The day is after today.", "日期晚于今天")),
+                       (days_ago(32), ("At most 31 days back.", "最多只能补录 31 天前")),
+                       ("1999-12-31", ("between 2000-01-01 and 2099-12-31", "2000-01-01"))):
+        page = client.post(url, data={**form, "date": str(day)}).get_data(as_text=True)
+        assert any(w in page for w in words), day
+    assert db.session.query(SupplyMovement).count() == 0
+    pushed = push(county.users.school_a1, record("supply_movement", movement(
+        county.school_a1, items.masks, "used", 3, days_ago(0), date="1999-12-31")))[0]
+    assert "2000-01-01" in pushed["errors"]["date"]
+    schema = SUPPLY_MOVEMENT.schema()["properties"]["date"]
+    assert (schema["formatMinimum"], schema["formatMaximum"], schema["x-days-back"]) == ("2000-01-01", "2099-12-31", 31)

@@ -4,8 +4,10 @@ from __future__ import annotations
 from webapp.dashboard.operations import completeness, overview
 from webapp.extensions import db
 from webapp.org import operations as org
-from webapp.org.models import UnitKind
-from webapp.org.ordering import unit_key
+from sqlalchemy import select
+
+from webapp.org.models import Gender, Student, Unit, UnitKind
+from webapp.org.ordering import in_school_order, unit_key
 from webapp.org.queries import unit_tree
 from tests.health.helpers import DAY
 
@@ -47,3 +49,32 @@ def test_the_units_page_and_a_school_report_list_classes_in_order(county, as_use
     page = as_user("school_a1").get(f"/reports/{county.school_a1.id}?date={DAY}").get_data(as_text=True)
     positions = [page.index(name) for name in ("一(1)班", "一(2)班", "一(10)班", "二(1)班", "三(1)班")]
     assert positions == sorted(positions)
+
+
+def test_sql_sorts_units_as_the_school_orders_them(county):
+    """Paged lists and exports sort in SQL by Unit.sort_key; it must agree with the school's order,
+    also once ids cross a digit (unit 10 after unit 9) and after a rename or a move."""
+    _grades(county)
+    grade = county.class_a1_1.parent
+    for number in range(12, 2, -1):  # made in reverse, as an import in another order would
+        org.create_unit(UnitKind.klass, f"一({number})班", grade)
+    db.session.commit()
+    by_sql = list(db.session.scalars(select(Unit).order_by(Unit.sort_key, Unit.id)))
+    assert [u.id for u in by_sql] == [u.id for u in in_school_order(list(db.session.scalars(select(Unit))))]
+    classes = [u.name for u in by_sql if u.kind is UnitKind.klass and u.path.startswith(county.school_a1.path)]
+    assert classes[:4] == ["一(1)班", "一(2)班", "一(3)班", "一(4)班"] and classes[-3:] == ["一(12)班", "二(1)班", "三(1)班"]
+
+    org.change_unit(county.class_a1_1, "一(99)班", None, None)  # renamed: now the last of grade one
+    db.session.commit()
+    names = [u.name for u in db.session.scalars(select(Unit).where(Unit.kind == UnitKind.klass,
+             Unit.path.startswith(county.school_a1.path)).order_by(Unit.sort_key))]
+    assert names.index("一(99)班") == names.index("一(12)班") + 1
+
+
+def test_the_people_list_goes_class_by_class_in_the_schools_order(county, as_user):
+    org.change_unit(county.class_a1_1, "一(12)班", None, None)  # an older class, renamed
+    later = org.create_unit(UnitKind.klass, "一(3)班", county.class_a1_1.parent)  # made after it
+    db.session.add(Student(name="三班学生", student_no="Z3", class_id=later.id, gender=Gender.female))
+    db.session.commit()
+    page = as_user("school_a1").get(f"/people?unit_id={county.school_a1.id}").get_data(as_text=True)
+    assert page.index("三班学生") < page.index(county.students_a1_1[0].name)  # 一(3)班 before 一(12)班

@@ -15,6 +15,10 @@ def _list(text: str, name: str) -> list[str]:
     return json.loads(re.search(rf"const {name} = (\[.*?\]);", text).group(1))
 
 
+def _static_prefix(text: str) -> str:
+    return json.loads(re.search(r"const STATIC = (\"[^\"]*\");", text).group(1))
+
+
 def _version_of(app) -> str:
     return VERSION.search(app.test_client().get("/sw.js").get_data(as_text=True)).group(1)
 
@@ -35,9 +39,10 @@ def test_it_precaches_every_field_screen_the_offline_page_and_every_asset(app, c
         from flask import url_for
         screens = [url_for(endpoint) for endpoint in FIELD_SCREENS]
     assert set(screens) <= set(precache) and set(screens) == set(_list(text, "SHELLS"))
-    assert {"/offline", "/manifest.webmanifest", "/static/css/app.css", "/static/css/field.css",
-            "/static/js/db.js", "/static/js/sync.js", "/static/js/field/app.js",
-            "/static/icons/icon-192.png"} <= set(precache)
+    static = _static_prefix(text)
+    assert re.fullmatch(r"/static/[0-9a-f]{12}/", static)
+    assert {"/offline", "/manifest.webmanifest"} | {static + name for name in (
+        "css/app.css", "css/field.css", "js/db.js", "js/sync.js", "js/field/app.js", "icons/icon-192.png")} <= set(precache)
     for url in precache:
         with client.get(url) as response:
             assert response.status_code == 200, url  # one missing file would fail every install
@@ -75,7 +80,7 @@ def test_a_new_static_file_is_precached_and_changes_the_version(app, tmp_path):
     redeployed = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"])
     redeployed.static_folder = str(static)
     text = redeployed.test_client().get("/sw.js").get_data(as_text=True)
-    assert "/static/js/field/new-screen.js" in _list(text, "PRECACHE")
+    assert _static_prefix(text) + "js/field/new-screen.js" in _list(text, "PRECACHE")
     assert VERSION.search(text).group(1) != before
 
 

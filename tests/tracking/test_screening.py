@@ -123,7 +123,8 @@ def test_the_trips_schema_is_an_array_of_objects(app):
     trips = registry.get("screening").schema()["properties"]["trips"]
     assert trips["type"] == "array" and trips["maxItems"] == 10
     assert trips["items"]["required"] == ["place", "from_on", "to_on"]
-    assert trips["items"]["properties"]["from_on"] == {"type": "string", "format": "date"}
+    assert trips["items"]["properties"]["from_on"] == {"type": "string", "format": "date", "formatMinimum": "2000-01-01",
+                                                        "formatMaximum": "2099-12-31"}
 
 
 def test_an_ended_responsibility_no_longer_answers(county):

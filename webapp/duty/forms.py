@@ -17,7 +17,7 @@ def _optional_int(value):
 
 class CheckpointForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    unit_id = SelectField(_l("Village or community"), coerce=int, validators=[InputRequired()])
+    unit_id = SelectField(_l("Place (a village, a community or a school)"), coerce=int, validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     active_from = DateField(_l("Active from"), validators=[InputRequired(), WorkingDay()])
     active_to = DateField(_l("Active until"), validators=[Optional(), WorkingDay()])

@@ -20,6 +20,7 @@ from ..errors import OutOfScope, RuleError
 from ..extensions import db
 from ..org.models import Staff, Unit, UnitKind, User, utcnow
 from ..org.scoping import scope_clause, scoped
+from ..org.ordering import in_school_order
 from ..org.validators import valid_mobile
 from . import clock
 from .models import (
@@ -46,10 +47,10 @@ def save_checkpoint(checkpoint: Checkpoint | None, user: User, *, name: str, uni
                     active_from: date, active_to: date | None, leader: Staff | None) -> Checkpoint:
     """Create a checkpoint (checkpoint None) or change one, in a village of the user's scope; or a
     school's own duty post (值班值守, webapp/ledgers/school_duty): the same roster serves both."""
-    if unit.kind not in (UnitKind.village, UnitKind.school):
-        raise RuleError(_l("A checkpoint stands in a village or community."), "unit_id")
+    if unit.kind not in PLACE_KINDS:
+        raise RuleError(_l("A checkpoint stands in a village, a community or a school."), "unit_id")
     if not user.scope.contains(unit):
-        raise OutOfScope(_l("That village is outside your area."), "unit_id")
+        raise OutOfScope(_l("That place is outside your area."), "unit_id")
     if active_to is not None and active_to < active_from:
         raise RuleError(_l("The last day comes before the first day."), "active_to")
     checkpoint = checkpoint or Checkpoint()
@@ -512,8 +513,13 @@ def next_shift(shift: Shift) -> Shift | None:
     return db.session.scalars(query).first()
 
 
-def villages_in_scope(user: User) -> list[Unit]:
-    return list(db.session.scalars(scoped(Unit, user).where(Unit.kind == UnitKind.village).order_by(Unit.name)))
+PLACE_KINDS = (UnitKind.village, UnitKind.school)  # a community checkpoint, or a school's gate and duty post
+
+
+def places_in_scope(user: User) -> dict[UnitKind, list[Unit]]:
+    """Where a checkpoint may stand in the user's area: its villages and its schools, in the school's order."""
+    units = in_school_order(list(db.session.scalars(scoped(Unit, user).where(Unit.kind.in_(PLACE_KINDS)))))
+    return {kind: [u for u in units if u.kind is kind] for kind in PLACE_KINDS}
 
 
 def checkpoints_in_scope(user: User) -> list[Checkpoint]:

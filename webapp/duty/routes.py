@@ -21,7 +21,7 @@ from ..extensions import db
 from ..fields import day_arg
 from ..navigation import add_entry
 from ..org.access import require_roles
-from ..org.models import Role, Staff, Unit
+from ..org.models import Role, Staff, Unit, UnitKind
 from ..org.scoping import get_scoped, in_scope
 from . import clock, export
 from . import operations as ops
@@ -79,7 +79,9 @@ def checkpoints():
 
 def _checkpoint_form(checkpoint: Checkpoint | None) -> CheckpointForm:
     form = CheckpointForm(obj=checkpoint)
-    form.unit_id.choices = [(v.id, v.name) for v in ops.villages_in_scope(current_user)]
+    places = ops.places_in_scope(current_user)
+    form.unit_id.choices = {str(_("Villages and communities")): [(u.id, u.name) for u in places[UnitKind.village]],
+                            str(_("Schools")): [(u.id, u.name) for u in places[UnitKind.school]]}
     form.leader_id.choices = [(None, _("(none)"))] + [
         (s.id, f"{s.name} {s.position or ''}".strip()) for s in ops.leaders_in_scope(current_user)]
     return form

@@ -1,6 +1,7 @@
 """The day's check ledger (晨午检台账) as a spreadsheet, in the columns people already file."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from ..jobs.operations import JobKind, register
 from ..org.models import Staff, Student, Unit
 from ..org.scoping import subtree_ids
 from ..spreadsheets import CSV_TYPE, XLSX_TYPE, Column, Table, local_time, write_csv, write_xlsx
-from .labels import REASON_LABELS, SESSION_LABELS, symptom_text
+from .labels import REASON_LABELS, SESSION_LABELS, SYMPTOM_LABELS
 from .ledger import LedgerRow, ledger
 from .operations import SESSIONS, unit_names
 
@@ -27,27 +28,54 @@ def headers() -> list[str]:
             _("Recorded at")]
 
 
-def _cells(row: LedgerRow, names: dict[int, str], separator: str) -> list:
+@dataclass(frozen=True)
+class Words:
+    """The ledger's fixed words, translated once per file (gettext per cell cost most of a county's export)."""
+
+    session: dict
+    reason: dict
+    symptom: dict
+    separator: str
+    staff: str
+    student: str
+    not_checked: str
+    yes: str
+    not_measured: str
+    none: str
+
+    @classmethod
+    def now(cls) -> Words:
+        """In the request's (or the job's) language."""
+        separator = "、" if str(get_locale() or "zh").startswith("zh") else ", "
+        return cls({k: str(v) for k, v in SESSION_LABELS.items()}, {k: str(v) for k, v in REASON_LABELS.items()},
+                   {k: str(v) for k, v in SYMPTOM_LABELS.items()}, separator, _("Staff"), _("Student"),
+                   _("Not checked"), _("Yes"), _("Not measured"), _("None"))
+
+    def symptoms(self, symptoms) -> str:
+        return self.separator.join(self.symptom.get(s, s) for s in symptoms or ())
+
+
+def _cells(row: LedgerRow, names: dict[int, str], words: Words) -> list:
     ids = row.unit_path
     township, school, klass = (names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2, 4))
-    head = [row.day, str(SESSION_LABELS[row.session]), township, school, "" if row.is_staff else klass,
-            _("Staff") if row.is_staff else _("Student"), row.name]
+    head = [row.day, words.session[row.session], township, school, "" if row.is_staff else klass,
+            words.staff if row.is_staff else words.student, row.name]
     if not row.checked:
-        return [*head, _("Not checked")]
+        return [*head, words.not_checked]
     # A check saved as "everyone normal" has no temperature: it says so (未测, 无), never an empty cell.
-    temperature = row.temperature if row.temperature is not None else _("Not measured") if row.present else ""
-    symptoms = symptom_text(row.symptoms, separator) or (_("None") if row.present else "")
-    return [*head, _("Yes"), row.present, str(REASON_LABELS[row.absence_reason]) if row.absence_reason else "",
+    temperature = row.temperature if row.temperature is not None else words.not_measured if row.present else ""
+    symptoms = words.symptoms(row.symptoms) or (words.none if row.present else "")
+    return [*head, words.yes, row.present, words.reason[row.absence_reason] if row.absence_reason else "",
             temperature, symptoms, row.note or "", row.by, local_time(row.recorded_at)]
 
 
 def ledger_table(root: Unit, day: date) -> Table:
     """One row per person on the roll and session: the current check, or 未检; students, then staff."""
     names = unit_names(root)
-    separator = "、" if str(get_locale() or "zh").startswith("zh") else ", "
+    words = Words.now()
     return Table(title=_("Health check ledger"), unit=root.name, day=day, sheet=_("Checks"),
                  columns=[Column(header, width) for header, width in zip(headers(), WIDTHS)],
-                 rows=(_cells(row, names, separator) for row in ledger(root, day, names)))
+                 rows=(_cells(row, names, words) for row in ledger(root, day, names)))
 
 
 def file_name(root: Unit, day: date) -> str:

@@ -163,7 +163,7 @@ def abnormal_checks(units, day: date, person: str = "student") -> list[Abnormal]
     query = (select(current, model.name, Unit.name)
              .join(model, model.id == getattr(ranked.c, _person_column(person).key))
              .join(Unit, Unit.id == ranked.c.unit_id)
-             .where(ranked.c.rank == 1, abnormal).order_by(Unit.path, model.name, ranked.c.session))
+             .where(ranked.c.rank == 1, abnormal).order_by(Unit.sort_key, model.name, ranked.c.session))
     return [Abnormal(check, name, unit_name) for check, name, unit_name in db.session.execute(query)]
 
 

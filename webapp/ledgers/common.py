@@ -75,7 +75,7 @@ def scoped_school(school_id: int) -> Unit:
 
 def schools_under(root: Unit) -> list[Unit]:
     """The schools in `root`'s subtree (a unit the caller got through the scoping helpers), in order."""
-    query = select(Unit).where(Unit.id.in_(subtree_ids(root)), Unit.kind == UnitKind.school).order_by(Unit.path)
+    query = select(Unit).where(Unit.id.in_(subtree_ids(root)), Unit.kind == UnitKind.school).order_by(Unit.sort_key)
     return list(db.session.scalars(query))
 
 

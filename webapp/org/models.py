@@ -51,6 +51,10 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     county_id: Mapped[int | None] = county_key("parent_id", nullable=True)
     path: Mapped[str] = mapped_column(String(255), default="", index=True)
+    # The school's order as text (org/ordering.py): ORDER BY sort_key lists 一(2)班 before 一(10)班.
+    # Byte-wise on PostgreSQL too ("C"), where a language collation would ignore the separators.
+    sort_key: Mapped[str] = mapped_column(String(1000).with_variant(String(1000, collation="C"), "postgresql"),
+                                          default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children",

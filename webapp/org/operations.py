@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import OutOfScope, RuleError
 from ..extensions import db
-from .ordering import in_school_order
+from .ordering import in_school_order, refresh_sort_keys
 from .models import (
     CHILD_KINDS,
     ADMIN_LEVEL,
@@ -40,6 +40,7 @@ def create_unit(kind: UnitKind, name: str, parent: Unit | None) -> Unit:
     db.session.add(unit)
     db.session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    refresh_sort_keys(unit)
     return unit
 
 
@@ -57,7 +58,7 @@ def change_unit(unit: Unit, name: str, parent: Unit | None, by: User | None) -> 
     unit.name = name
     if moved:
         _move_subtree(unit, parent)
-    db.session.flush()
+    refresh_sort_keys(unit)
     return unit
 
 

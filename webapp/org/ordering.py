@@ -3,14 +3,17 @@
 Names are compared by their numbers, Chinese or Arabic, not by code point: 一年级 … 六年级 (not
 一, 三, 二, 五 …), 一(1)班, 一(2)班 … 一(10)班, 初一 before 初二, 东镇一小 before 东镇二小. A unit
 below others is ordered by its ancestors first (`path_key`), so a township's classes come school
-by school, grade by grade. Every sort of units goes through `unit_key` / `path_key` / `ordered_ids`.
+by school, grade by grade. Every sort of units goes through `unit_key` / `path_key` / `ordered_ids`,
+or, in SQL (paged lists, exports), through `Unit.sort_key`: the same key written as text that sorts
+byte-wise in the same order (`encoded`), kept by `refresh_sort_keys` when a unit is made, renamed or
+moved.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from .models import Unit
@@ -52,6 +55,32 @@ def unit_key(name: str) -> tuple:
 def path_key(path: str, names: Mapping[int, str]) -> tuple:
     """A unit's key under its ancestors: the keys of the names along its path ("/1/4/17/")."""
     return tuple(unit_key(names.get(int(part), "")) for part in path.strip("/").split("/") if part)
+
+
+def encoded(key: tuple) -> str:
+    """A `path_key` as text whose byte order is the key's order: ORDER BY Unit.sort_key in SQL.
+
+    Each name part starts with \x02 and each name ends with \x01, so a unit sorts before those below
+    it and a name before a longer one; numbers come before text and are compared zero-padded.
+    """
+    out = []
+    for name in key:
+        for part in name:
+            out.append("\x020" + f"{part[1]:012d}" + part[2] if part[0] == 0 else "\x021" + part[1])
+        out.append("\x01")
+    return "".join(out)
+
+
+def refresh_sort_keys(root: Unit) -> None:
+    """Write `sort_key` for `root` and every unit below it (after it is made, renamed or moved)."""
+    db.session.flush()
+    rows = db.session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path))).all()
+    above = set(root.ancestor_ids)
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(
+        Unit.id.in_(above | {unit_id for unit_id, _ in rows}))).all())
+    db.session.execute(update(Unit), [{"id": unit_id, "sort_key": encoded(path_key(path, names))}
+                                      for unit_id, path in rows])
+    db.session.expire(root, ["sort_key"])
 
 
 def ordered_ids(units: Iterable[tuple[int, str]], names: Mapping[int, str]) -> list[int]:

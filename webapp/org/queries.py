@@ -47,13 +47,13 @@ def students(user, q: str | None, within: Unit | None = None, include_left: bool
     """Students in the user's area, by class then number; optionally under one unit, or matching `q`."""
     query = scoped(Student, user).join(Student.klass).options(contains_eager(Student.klass))
     return _narrow(query, Student, Student.class_id, q, within, include_left) \
-        .order_by(Unit.path, Student.student_no)
+        .order_by(Unit.sort_key, Student.student_no)
 
 
 def staff(user, q: str | None, within: Unit | None = None, include_left: bool = False) -> Select:
     """Staff in the user's area, by unit then name."""
     query = scoped(Staff, user).join(Staff.unit).options(contains_eager(Staff.unit))
-    return _narrow(query, Staff, Staff.unit_id, q, within, include_left).order_by(Unit.path, Staff.name, Staff.id)
+    return _narrow(query, Staff, Staff.unit_id, q, within, include_left).order_by(Unit.sort_key, Staff.name, Staff.id)
 
 
 def accounts(user, q: str | None) -> Select:
@@ -61,7 +61,7 @@ def accounts(user, q: str | None) -> Select:
     query = scoped(User, user).join(User.scope).options(contains_eager(User.scope), selectinload(User.staff))
     if q:
         query = query.where(matching(User, q))
-    return query.order_by(Unit.path, User.username)
+    return query.order_by(Unit.sort_key, User.username)
 
 
 def _narrow(query, model, unit_column, q, within, include_left) -> Select:

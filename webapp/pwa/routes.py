@@ -15,6 +15,7 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from ..assets import asset, static_version
 from ..navigation import add_entry
 from ..org.access import FIELD_SCREEN_ROLES, FIELD_TASK_ROLES, roles_text
 from ..org.models import Role
@@ -48,14 +49,14 @@ def _strings_json(group: str) -> Markup:
 
 @bp.route("/manifest.webmanifest")
 def manifest():
-    icon = lambda size: {"src": url_for("static", filename=f"icons/icon-{size}.png"),  # noqa: E731
+    icon = lambda size: {"src": asset(f"icons/icon-{size}.png"),  # noqa: E731
                          "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any maskable"}
     response = jsonify({
         "name": _("Shaodian epidemic reporting"), "short_name": _("Shaodian"),
         "start_url": url_for("pwa.field_home"), "scope": "/", "display": "standalone",
         "background_color": "#f5f6f8", "theme_color": "#b42318", "lang": "zh-CN",
         "icons": [icon(192), icon(512),
-                  {"src": url_for("static", filename="icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+                  {"src": asset("icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
     })
     response.mimetype = "application/manifest+json"
     return response
@@ -168,7 +169,7 @@ def localized_urls() -> list[str]:
 def static_urls(app: Flask) -> list[str]:
     root = Path(app.static_folder)
     files = sorted(p for d in STATIC_DIRS if (root / d).is_dir() for p in (root / d).rglob("*") if p.is_file())
-    return [url_for("static", filename=p.relative_to(root).as_posix()) for p in files]
+    return [asset(p.relative_to(root).as_posix()) for p in files]
 
 
 def precache_urls() -> list[str]:
@@ -204,6 +205,7 @@ def render_worker(app: Flask) -> str:
     text = SW_SOURCE.read_text(encoding="utf-8")
     fields = {"__VERSION__": asset_version(app), "__PRECACHE__": json.dumps(precache_urls()),
               "__LOCALIZED__": json.dumps(localized_urls()),
+              "__STATIC__": json.dumps(url_for("static", filename=f"{static_version(app)}/")),
               "__SHELLS__": json.dumps([url_for(e) for e in FIELD_SCREENS])}
     for placeholder, value in fields.items():
         text = text.replace(placeholder, value)

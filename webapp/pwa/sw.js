@@ -8,6 +8,7 @@ const CACHE = `shaodian-${VERSION}`;
 const PRECACHE = __PRECACHE__;   // every asset of the app shell, fetched into one cache
 const LOCALIZED = __LOCALIZED__; // the pages rendered in the user's language (fetched again when it changes)
 const SHELLS = __SHELLS__;       // field screens: served from the cache first, also offline
+const STATIC = __STATIC__;       // this version's static prefix, /static/<hash of every file>/
 const OPENAPI = "/api/v1/openapi.json";  // the kinds' bounds; may need a login, so not required
 const OFFLINE = "/offline";
 const LAST_COMMAND = "/field/dashboard";  // the command view (/command) offline: the last one opened
@@ -83,8 +84,17 @@ self.addEventListener("fetch", (event) => {
   else if (url.pathname.startsWith("/api/")) return;  // data is never cached here
   else if (SHELLS.includes(url.pathname) || PRECACHE.includes(url.pathname)) {
     event.respondWith(cacheFirst(url.pathname, request));
+  } else if (PRECACHE.includes(staticKey(url.pathname))) {
+    event.respondWith(cacheFirst(staticKey(url.pathname), request));
   } else if (request.mode === "navigate") event.respondWith(officePage(request));
 });
+
+function staticKey(path) {
+  // A static file named without this version (/static/js/db.js, or an older deploy's
+  // /static/<hash>/js/db.js, from a page kept before an update): this version's copy.
+  const match = /^\/static\/(?:[0-9a-f]{12}\/)?(.+)$/.exec(path);
+  return match ? STATIC + match[1] : null;
+}
 
 async function cacheFirst(key, request) {
   const cache = await caches.open(CACHE);

@@ -24,6 +24,7 @@ from typing import Any, Callable, Union
 from flask_babel import lazy_gettext as _l
 
 from ..errors import RuleError
+from ..fields import FIRST_DAY, LAST_DAY
 
 INTEGER_MAX = 2**31 - 1  # the largest value of a database INTEGER column
 JSON_TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": bool, "date": str, "array": list}
@@ -42,11 +43,17 @@ class Field:
     description: str = ""
     # An array of objects (a screening's trips): each entry has these fields; max_length counts entries.
     entries: tuple["Field", ...] | None = None
+    # A date a record is for: not after the day it was recorded, at most this many days before
+    # (webapp/fields.py `recent_days`; the kind's prepare holds it to the record's day, the phone to its today).
+    days_back: int | None = None
 
     def schema(self) -> dict:
         """This field as JSON Schema (OpenAPI 3.1)."""
         if self.type == "date":
-            schema: dict[str, Any] = {"type": "string", "format": "date"}
+            schema: dict[str, Any] = {"type": "string", "format": "date", "formatMinimum": FIRST_DAY.isoformat(),
+                                      "formatMaximum": LAST_DAY.isoformat()}
+            if self.days_back is not None:
+                schema["x-days-back"] = self.days_back  # and not after today
         elif self.type == "array" and self.entries:
             schema = {"type": "array", "items": {
                 "type": "object", "additionalProperties": False,
@@ -105,9 +112,12 @@ class Field:
     def _check_bounds(self, value) -> str | None:
         if self.type == "date":
             try:
-                date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 return str(_l("Must be a date like 2026-03-01."))
+            if not FIRST_DAY <= day <= LAST_DAY:
+                return str(_l("Choose a day between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
+                              last=LAST_DAY.isoformat()))
         if self.minimum is not None and value < self.minimum:
             return str(_l("Must be at least %(min)s.", min=self.minimum))
         if self.maximum is not None and value > self.maximum:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from .. import audit, spreadsheets
+from ..fields import day_arg
 from ..navigation import TEACHERS, add_entry
 from ..org.access import require_roles
 from ..org.models import ADMIN_ROLES, Unit, utcnow
@@ -48,10 +49,7 @@ def _summary() -> dict | None:
 
 
 def _day() -> date:
-    try:
-        return date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        return local_today()
+    return day_arg("date", local_today())
 
 
 def _unit() -> Unit:

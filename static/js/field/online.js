@@ -1,8 +1,10 @@
 // A class's day of online learning, offline: the roll (pulled `classes` and `students`), everyone
 // attended, handed in and marked by default; tick the exceptions; one button saves the class's day
-// (a correction later is a new record, the newest counts). The ticks saved on this phone for the
-// day are shown again when the page opens.
-import { journalSince, listCollection } from "../db.js";
+// (a correction later is a new record, the newest counts). The page opens on the class's day as the
+// server knows it (pulled `online_days`: a colleague's or the office's entry too), replaced by a later
+// one saved on this phone that the server has not answered yet or accepted (refused ones aside), the
+// way the report's figures are the server's plus the phone's (figures.js).
+import { journalSince, listCollection, listOutbox } from "../db.js";
 import { ValidationError, addRecord } from "../outbox.js";
 import { REFERENCE, USER } from "../sync.js";
 import { h, today } from "./ui.js";
@@ -34,18 +36,21 @@ async function load() {
   await render();
 }
 
-async function saved() {
-  const day = $("date").value;
-  let last = null;
-  for (const r of await journalSince(day)) {
-    if (r.kind === "online_day" && r.data.class_id === Number($("class").value) && r.data.date === day) last = r.data;
+/** The class's day now: the server's (pulled), or a later one saved on this phone; its ticks by student. */
+async function current(klass, day) {
+  const [pulled, journal, outbox] = await Promise.all([listCollection("online_days"), journalSince(day), listOutbox()]);
+  const refused = new Set(outbox.filter((e) => e.state === "rejected").map((e) => e.id));
+  let last = pulled.find((d) => d.class_id === klass && d.date === day) || null;
+  for (const r of journal) {
+    if (r.kind !== "online_day" || r.data.class_id !== klass || r.data.date !== day || refused.has(r.id)) continue;
+    if (!last || Date.parse(r.recorded_at) >= Date.parse(last.at)) last = { at: r.recorded_at, exceptions: r.data.exceptions };
   }
   return new Map(((last && last.exceptions) || []).map((e) => [e.student_id, e]));
 }
 
 async function render() {
   const klass = Number($("class").value);
-  const ticks = await saved();
+  const ticks = await current(klass, $("date").value);
   const roll = page.students.filter((s) => s.class_id === klass)
     .sort((a, b) => String(a.student_no || a.name).localeCompare(String(b.student_no || b.name)));
   $("roll").tBodies[0].replaceChildren(...roll.map((s) => {

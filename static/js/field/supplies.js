@@ -2,6 +2,7 @@
 // happened, save. Every entry goes to the outbox; the stock shown is the server's at the last
 // sync, with the entries saved since on this phone applied (the server walks the real order).
 import { getMeta, journalSince, listCollection } from "../db.js";
+import { bounds, schemaOf } from "../kinds.js";
 import { ValidationError, addRecord } from "../outbox.js";
 import { REFERENCE, USER } from "../sync.js";
 import { h, timeOf, today } from "./ui.js";
@@ -28,7 +29,9 @@ async function load() {
   $("item").replaceChildren(...page.items.map((i) => h("option", { value: String(i.id) }, `${i.name}（${i.unit}）`)));
   if (chosen) $("item").value = chosen;
   if (!$("date").value) $("date").value = today();
-  $("date").max = today();
+  const days = bounds(await schemaOf("supply_movement"), "date");  // the kind's declared days (webapp/fields.py)
+  $("date").min = days.minimum || "";
+  $("date").max = days.maximum || today();
   await showStock();
 }
 

@@ -47,7 +47,7 @@ def places_under(root: Unit) -> list[Unit]:
     """The schools and villages under `root` (a unit in the user's scope), where areas are kept."""
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(subtree_ids(root)),
                                                       Unit.kind.in_((UnitKind.school, UnitKind.village)))
-                                   .order_by(Unit.path)))
+                                   .order_by(Unit.sort_key)))
 
 
 def areas_of(unit: Unit, active_only: bool = True) -> list[Area]:

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ... import spreadsheets
 from ...duty import clock
 from ...errors import RuleError
+from ...fields import FIRST_DAY, LAST_DAY
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -86,10 +87,12 @@ def place(unit_id: int):
 
 
 def _month_arg() -> date:
+    first = clock.local_today().replace(day=1)
     try:
-        return date.fromisoformat(request.args.get("month", "") + "-01")
+        day = date.fromisoformat(request.args.get("month", "") + "-01")
     except ValueError:
-        return clock.local_today().replace(day=1)
+        return first
+    return day if FIRST_DAY <= day <= LAST_DAY else first
 
 
 def _month_end(first: date) -> date:

@@ -95,7 +95,7 @@ def to_phone(root: Unit, day: date) -> list[Missed]:
     query = (select(OnlineException, Unit).join(OnlineClassDay, OnlineClassDay.record_id == OnlineException.record_id)
              .join(Unit, Unit.id == OnlineClassDay.class_id)
              .where(OnlineClassDay.date == day, OnlineClassDay.class_id.in_(subtree_ids(root)))
-             .options(db.joinedload(OnlineException.student)).order_by(Unit.path, OnlineException.student_id))
+             .options(db.joinedload(OnlineException.student)).order_by(Unit.sort_key, OnlineException.student_id))
     return [Missed(e.student, klass, e.absent, e.no_homework, e.not_marked) for e, klass in db.session.execute(query)]
 
 
@@ -120,5 +120,5 @@ def at_risk(root: Unit, day: date) -> list[Missed]:
     if not risky:
         return []
     rows = db.session.execute(select(Student, Unit).join(Unit, Unit.id == Student.class_id)
-                              .where(Student.id.in_(risky)).order_by(Unit.path, Student.name))
+                              .where(Student.id.in_(risky)).order_by(Unit.sort_key, Student.name))
     return [Missed(student, klass, True, False, False) for student, klass in rows]

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ... import spreadsheets
+from ...fields import day_arg
 from ...duty import clock
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -26,10 +27,8 @@ add_entry("online.overview", _l("Online learning"), READERS, after="reopening.ov
 
 
 def _day() -> date:
-    try:
-        return min(date.fromisoformat(request.args.get("date", "")), clock.local_today())
-    except ValueError:
-        return clock.local_today()
+    today = clock.local_today()
+    return min(day_arg("date", today), today)
 
 
 def _root() -> Unit:

@@ -29,7 +29,7 @@ def open_post(user: User, school: Unit) -> Checkpoint:
 def posts_under(root: Unit) -> list[Checkpoint]:
     query = (select(Checkpoint).join(Unit, Unit.id == Checkpoint.unit_id)
              .where(Checkpoint.unit_id.in_(subtree_ids(root)), Unit.kind == UnitKind.school)
-             .options(db.selectinload(Checkpoint.unit)).order_by(Unit.path))
+             .options(db.selectinload(Checkpoint.unit)).order_by(Unit.sort_key))
     return list(db.session.scalars(query))
 
 

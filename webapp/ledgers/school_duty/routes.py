@@ -16,6 +16,7 @@ from ...duty import operations as duty
 from ...duty.forms import AssignForm, BulkShiftsForm
 from ...duty.models import Shift
 from ...errors import RuleError
+from ...fields import day_arg
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -33,11 +34,7 @@ add_entry("school_duty.overview", _l("School duty"), OFFICE, after="training.ove
 
 
 def _monday() -> date:
-    try:
-        day = date.fromisoformat(request.args.get("week", ""))
-    except ValueError:
-        day = clock.local_today()
-    return clock.week_start(day)
+    return clock.week_start(day_arg("week", clock.local_today()))
 
 
 @bp.route("/")

@@ -6,9 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ...fields import RecentDay
 from ...org.forms import options
 from .models import AdjustReason, Basis, Movement
-from .records import QUANTITY_MAX
+from .records import DAY, QUANTITY_MAX
 
 
 def movement_labels() -> dict:
@@ -38,7 +39,7 @@ class MovementForm(FlaskForm):
     quantity = DecimalField(_l("Quantity (a count: what is on hand)"), places=None,
                             validators=[InputRequired(), NumberRange(0, QUANTITY_MAX)],
                             render_kw={"inputmode": "decimal", "min": 0, "step": "any"})
-    date = DateField(_l("Day"), validators=[InputRequired()])
+    date = DateField(_l("Day"), validators=[InputRequired(), RecentDay(DAY.days_back)])
     counterpart = StringField(_l("From whom / to whom"), validators=[Optional(), Length(max=100)])
     reason = SelectField(_l("Reason (write-off or count)"), coerce=_optional_text, validators=[Optional()],
                          choices=options(((r.value, label) for r, label in reason_labels().items()), blank="—"))

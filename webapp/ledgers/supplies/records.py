@@ -19,8 +19,10 @@ from ..common import record_day
 from . import stock
 from .models import AdjustReason, Movement, SupplyItem, SupplyMovement
 
-MAX_DAYS_BACK = 31  # a movement may be entered up to a month after it happened
 QUANTITY_MAX = 1_000_000
+# The day a movement happened: a working day, not after the day it was recorded, up to a month
+# before (webapp/fields.py); the office form, the push and the phone read the bounds from here.
+DAY = Field("date", "date", days_back=31, description="The day it happened (county time); up to 31 days back.")
 
 
 def _text(value: str | None) -> str | None:
@@ -59,7 +61,7 @@ def prepare_movements(batch, items: list[Item]) -> list:
             raise RuleError(_l("The county does not count this item."), "item_id")
         return {SupplyMovement: {
             "record_id": item.id, "school_id": school.id, "item_id": data["item_id"],
-            "date": record_day(item, data["date"], MAX_DAYS_BACK), "movement": Movement(data["movement"]),
+            "date": record_day(item, data["date"], DAY.days_back), "movement": Movement(data["movement"]),
             "quantity": float(data["quantity"]), "counterpart": _text(data["counterpart"]),
             "reason": AdjustReason(data["reason"]) if data["reason"] else None, "note": _text(data["note"]),
             "stock_after": 0.0, "difference": None, "below_zero": False, **batch.stamp(item)}}
@@ -77,7 +79,7 @@ SUPPLY_MOVEMENT = register(RecordKind(
     fields=(
         Field("school_id", "integer", minimum=1),
         Field("item_id", "integer", minimum=1, description="From the `supply_items` collection."),
-        Field("date", "date", description="The day it happened (county time); up to 31 days back."),
+        DAY,
         Field("movement", "string", choices=tuple(m.value for m in Movement)),
         Field("quantity", "number", minimum=0, maximum=QUANTITY_MAX,
               description="counted: the stock found on hand; otherwise how much moved."),

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ... import spreadsheets
 from ...duty import clock
 from ...errors import RuleError
+from ...fields import day_arg
 from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
@@ -102,10 +103,7 @@ def export_ledger(school_id: int):
 
 
 def _day_arg(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
+    return day_arg(name, default)
 
 
 # ---- the county's items --------------------------------------------------------------------

@@ -13,7 +13,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   const isPage = url.pathname.startsWith({{ scope | tojson }}) && !url.pathname.endsWith(".ics") && !url.pathname.endsWith(".js");
-  if (isPage || url.pathname.startsWith("/static/css/") || url.pathname === "/static/js/volunteer.js") event.respondWith(networkFirst(request, isPage));
+  // The page's styles and script, at this deploy's /static/<hash>/ or an older page's plain /static/.
+  const isAsset = /^\/static\/(?:[0-9a-f]{12}\/)?(?:css\/.+|js\/volunteer\.js)$/.test(url.pathname);
+  if (isPage || isAsset) event.respondWith(networkFirst(request, isPage));
 });
 
 async function networkFirst(request, isPage) {

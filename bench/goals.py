@@ -6,6 +6,8 @@ bench adds its module to GOAL_BENCHES and nothing else changes.
 """
 from __future__ import annotations
 
+import os
+
 from . import leaders, phones, supplies
 from .common import table
 
@@ -30,7 +32,14 @@ def _ceiling_rate(phone_results: list[dict]) -> float | None:
     return next((r["ceiling"]["records_per_s"] for r in phone_results if r["backend"] == "postgresql"), None)
 
 
-def report(rows: list[dict]) -> str:
-    return table("Goals (issue 9): each figure next to its ceiling from the same run",
-                 ["what", "figure", "ceiling", "goal", "met"],
-                 [[r["what"], r["figure"], r["ceiling"], r["goal"], "yes" if r["met"] else "NO"] for r in rows])
+def report(rows: list[dict], load: tuple | None = None) -> str:
+    """The table; `load`: the machine's load averages at the start and the end (a shared machine is slower)."""
+    title = "Goals (issue 9): each figure next to its ceiling from the same run"
+    if load:
+        title += f" (load average {load[0]} at the start, {load[1]} at the end, on {os.cpu_count()} CPUs)"
+    return table(title, ["what", "figure", "ceiling", "goal", "met"],
+                 [[r["what"], r["figure"], r["ceiling"], r["goal"], _met(r["met"])] for r in rows])
+
+
+def _met(met: bool | None) -> str:
+    return "-" if met is None else "yes" if met else "NO"

@@ -208,8 +208,10 @@ def goals(results: list[dict]) -> list[dict]:
         rows.append({"what": f"push, {r['phones']} phones, records/s ({r['backend']})",
                      "figure": push["records_per_s"], "ceiling": r["ceiling"]["records_per_s"],
                      "goal": f"≥ {GOAL_RATIO} × ceiling", "met": r["ratio"] >= GOAL_RATIO})
-        rows.append({"what": f"push, batch p99 ms ({r['backend']})", "figure": push["p99_ms"], "ceiling": None,
-                     "goal": f"< {GOAL_P99_S * 1000:.0f} ms", "met": push["p99_ms"] < GOAL_P99_S * 1000})
+        rows.append({"what": f"push, batch of {r['batch_size']} p50 ms ({r['backend']})", "figure": push["p50_ms"],
+                     "ceiling": None, "goal": "-", "met": None})
+        rows.append({"what": f"push, batch of {r['batch_size']} p99 ms ({r['backend']})", "figure": push["p99_ms"],
+                     "ceiling": None, "goal": f"< {GOAL_P99_S * 1000:.0f} ms", "met": push["p99_ms"] < GOAL_P99_S * 1000})
         rows.append(_copies_goal(r))
     return rows
 

@@ -145,3 +145,21 @@ def test_other_areas_add_their_demo_data_through_the_hook(app, runner, monkeypat
     (county, number), = calls
     assert county.county.name == demo.COUNTY and len(county.schools) == 12 and 0 <= number < 1
     assert county.users["teacher"].scope_unit_id in {klass.unit.id for klass in county.classes}
+
+
+def test_the_trace_back_names_who_answered_for_todays_missed_reports(seeded):
+    """The demo's chains held before its history: today's missed reports each name their holders, as the
+    start page does (links valid only from the moment of seeding answered for nothing at today's cut-off)."""
+    from datetime import timedelta
+
+    from webapp.accountability.operations import TraceBack
+    from webapp.org.settings import cutoff_moment, local_today, settings_for
+
+    county = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.county))
+    today = local_today()
+    after_cutoff = cutoff_moment(today, settings_for(county.id)) + timedelta(hours=1)
+    lapses = TraceBack(county, today, today, now=after_cutoff).lapses()
+    assert lapses and all(lapse.chain for lapse in lapses)
+    teacher = db.session.scalar(select(User).where(User.username == "teacher"))
+    mine = next(lapse for lapse in lapses if lapse.unit_id == teacher.scope_unit_id)
+    assert teacher.staff.name in [holder.name for holder in mine.chain]

@@ -3,7 +3,9 @@
 A file is a `Table`: a title, the unit and the day (or period) it is about, the columns (Chinese
 headers through `_()`), the rows, and a signature line under them (填表人 / 审核人 / 日期), the form
 the county files on paper. Every export builds a Table and gives it to `write_xlsx` / `write_csv`
-(or `response` in a view); nothing else in the app writes a spreadsheet.
+(or `response` in a view); nothing else in the app writes a spreadsheet. Every ledger is offered in
+both formats: a view's route ends in `FILE` (`/ledger.<any(xlsx, csv):fmt>`) and passes `fmt` on to
+`response`; pages link both through the `files()` macro (templates/_files.html).
 
 The type of a value decides its cell, the same in every export:
 
@@ -37,6 +39,9 @@ from .org.settings import county_zone
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
+FORMATS = ("xlsx", "csv")
+# Every export's URL ends in this: the same ledger as .xlsx or as CSV, one view, the `fmt` argument.
+FILE = "<any(xlsx, csv):fmt>"
 HEADER_ROW = 3
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

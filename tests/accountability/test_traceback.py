@@ -131,3 +131,21 @@ def test_removing_a_responsibility_keeps_it_in_the_history(county):
     assert link.valid_to is not None
     again = org.assign_responsibility(county.teacher_a1_1, county.class_a1_1)  # a new, open link
     assert again.id != link.id and org.responsible_for(county.class_a1_1) == [county.teacher_a1_1]
+
+
+def test_the_counts_per_day_are_the_unit_days_counted(march, county):
+    """`per_day` (the trend chart's SQL count) says what `unit_days` says, day by day, with a unit made
+    mid-month (its earlier report does not count) and a late report."""
+    db.session.execute(update(Unit).where(Unit.id == county.class_a1_2.id).values(created_at=datetime(2026, 3, 20, 1)))
+    for day in (2, 3, 21):
+        _file(county.users.homeroom_a1, county.class_a1_1, date(2026, 3, day))
+    _file(county.users.homeroom_a1_2, county.class_a1_2, date(2026, 3, 2))  # before the class existed
+    _file(county.users.homeroom_a1_2, county.class_a1_2, date(2026, 3, 21))
+    _file(county.users.homeroom_a1_2, county.class_a1_2, date(2026, 3, 22), hour=12)  # late
+    trace = TraceBack(county.county, MARCH, date(2026, 3, 31), now=AFTER_MARCH)
+    due, on_time = {}, {}
+    for _unit, day, state in trace.unit_days():
+        due[day] = due.get(day, 0) + 1
+        on_time[day] = on_time.get(day, 0) + (state is None)
+    assert trace.per_day() == (due, on_time)
+    assert on_time[date(2026, 3, 2)] == 1 and on_time[date(2026, 3, 21)] == 2 and on_time[date(2026, 3, 22)] == 0

@@ -53,3 +53,21 @@ def test_the_demo_is_the_same_every_time(app):
     rng.setstate(state)
     second = health_demo.build_batch(db.session, county, rng, TODAY)
     assert first.checks and first == second
+
+
+def test_one_demo_class_raises_a_data_quality_flag_with_its_explanation(app):
+    """A leader walking the demo finds a class flag: the class whose temperatures all end in .0 or .5."""
+    from webapp.quality import operations as quality
+    rng = random.Random(2020)
+    county = build_demo_county(db.session, rng, today=TODAY)
+    health_demo.seed_demo(db.session, county, rng, today=TODAY)
+    db.session.commit()
+    found = [f for f in quality.flags(county.county, TODAY) if f.subject_kind == "class"]
+    rounded = health_demo.build_batch(db.session, county, random.Random(1), TODAY).rounded_class
+    assert {f.subject_id for f in found} == {rounded}  # no honest class trips a flag
+    flag = next(f for f in found if f.signal == "rounded")
+    assert flag.figures["count"] == flag.figures["n"] >= 30
+    with app.test_request_context():
+        assert "末位是 .0 或 .5" in quality.explain("rounded", flag.figures)
+    school = next(s for s in county.schools if rounded in [k.unit.id for k in s.classes])
+    assert school.unit.id == county.users["school"].scope_unit_id  # the demo school's leader sees it too

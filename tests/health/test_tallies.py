@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.health import tallies
-from webapp.health.models import CheckSession, CheckTally
+from webapp.health.models import CheckSession, CheckTally, DayTally
 
 from .helpers import DAY, at, check, push, record, staff_check
 
@@ -91,3 +91,68 @@ def test_a_refused_check_counts_nothing(county):
     assert outside is None or push(county.users.homeroom_a1, record("health_check", check(outside)))[0]["status"] \
         == "rejected"
     assert _stored() == {}
+
+
+# ---- the people of the day (day_tally): a person once a day, whatever the sessions ------------
+
+def _days_stored() -> dict:
+    return {(t.unit_id, t.date, t.staff): {n: getattr(t, n) for n in tallies.DAY_COUNTS}
+            for t in db.session.scalars(select(DayTally)) if any(getattr(t, n) for n in tallies.DAY_COUNTS)}
+
+
+def _days_rebuilt() -> dict:
+    kept = _days_stored()
+    tallies.rebuild()
+    rebuilt = _days_stored()
+    db.session.rollback()
+    assert _days_stored() == kept
+    return rebuilt
+
+
+def _day(klass, day=DAY, staff=False) -> dict:
+    return tallies.people([klass], day, day, staff).get(day, {})
+
+
+def test_a_fever_at_both_checks_is_one_person_of_the_day(county):
+    a, b, c = county.students_a1_1[:3]
+    klass = county.class_a1_1.id
+    push(county.users.homeroom_a1, record("health_check", check(a, temperature=38.4), at(7, 40)),
+         record("health_check", check(b, present=False, absence_reason="illness", symptoms=["cough"]), at(7, 40)),
+         record("health_check", check(c), at(7, 40)))
+    push(county.users.homeroom_a1, record("health_check", check(a, "noon", temperature=38.1), at(12, 30)),
+         record("health_check", check(c, "noon", symptoms=["cough"]), at(12, 30)))
+    assert _day(klass) == {"checked": 3, "absent": 1, "fever": 1, "illness": 1, "abnormal": 3}
+    assert sum(tallies.counts([klass], DAY)[(klass, s)]["fever"] for s in CheckSession) == 2  # two checks
+    assert _days_stored() == _days_rebuilt()
+
+
+def test_a_correction_moves_the_day_only_when_no_session_keeps_the_finding(county):
+    a, klass = county.students_a1_1[0], county.class_a1_1.id
+    push(county.users.homeroom_a1, record("health_check", check(a, temperature=38.4), at(7, 40)),
+         record("health_check", check(a, "noon", temperature=38.0), at(12, 30)))
+    push(county.users.homeroom_a1, record("health_check", check(a, temperature=36.5), at(7, 50)))
+    assert _day(klass)["fever"] == 1  # the noon check still has it
+    push(county.users.homeroom_a1, record("health_check", check(a, "noon", temperature=36.6), at(12, 40)))
+    assert _day(klass) == {"checked": 1, "absent": 0, "fever": 0, "illness": 0, "abnormal": 0}
+    # an entry made earlier on another phone, arriving late, does not outrank the correction
+    push(county.users.school_a1, record("health_check", check(a, "noon", temperature=38.9), at(12, 35)))
+    assert _day(klass)["fever"] == 0
+    assert _days_stored() == _days_rebuilt()
+
+
+def test_a_resent_batch_and_a_refused_check_move_no_person_of_the_day(county):
+    batch = [record("health_check", check(s, temperature=38.0)) for s in county.students_a1_1]
+    push(county.users.homeroom_a1, *batch)
+    before = _days_stored()
+    assert {r["status"] for r in push(county.users.homeroom_a1, *batch)} == {"duplicate"}
+    push(county.users.homeroom_a1, record("health_check", check(county.students_a1_1[0], day=DAY + timedelta(days=1))))
+    assert _days_stored() == before == _days_rebuilt()
+    assert _day(county.class_a1_1.id)["fever"] == len(county.students_a1_1)
+
+
+def test_staff_are_people_of_their_schools_day(county):
+    push(county.users.school_a1, record("staff_check", staff_check(county.teacher_a1_1, temperature=38.0)),
+         record("staff_check", staff_check(county.teacher_a1_1, "noon", temperature=38.2), at(12, 30)))
+    assert _day(county.school_a1.id) == {}
+    assert _day(county.school_a1.id, staff=True)["fever"] == 1
+    assert _days_stored() == _days_rebuilt()

@@ -111,3 +111,14 @@ def test_the_phones_pull_the_classes_days_as_the_server_knows_them(county):
     assert online_days(county.users.homeroom_a1, later) == []
     push(county.users.homeroom_a1, record("online_day", _day(c, days_ago(1))))
     assert [i["id"] for i in online_days(county.users.homeroom_a1, later)] == [f"{c.id}-{days_ago(1).isoformat()}"]
+
+
+def test_the_command_views_one_rate_is_the_trees(county):
+    """`attended_rate` (one sum, for the command view) is `rates(...).rate("attended")` at every level."""
+    c, students = county.class_a1_1, county.students_a1_1
+    push(county.users.homeroom_a1, record("online_day", _day(c, days_ago(0), (students[0], True, False, False)),
+                                          _at(5)))
+    for unit in (county.county, county.township_a, county.school_a1, c, county.class_a1_2):
+        assert ops.attended_rate(unit, days_ago(0)) == ops.rates(unit, days_ago(0)).rate("attended")
+    assert ops.attended_rate(county.county, days_ago(0)) == 0.8
+    assert ops.attended_rate(county.county, days_ago(1)) is None  # nothing entered: no figure, never 0 %

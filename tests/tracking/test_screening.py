@@ -75,6 +75,57 @@ def test_clearance_says_why_not(county):
     assert queries.not_cleared_count(county.class_a1_1, DAY) == 4  # b, c and the two not screened
 
 
+def test_the_clearance_figures_are_counted_set_wise_and_match_person_by_person(county, as_user):
+    """The county's clearance (its screen, the reopening plan) counts in the database: the same figures as
+    the per-person rule, in as many queries for a bigger roll (the roll is never read row by row)."""
+    from sqlalchemy import event
+    from webapp.org.models import Staff, Student
+    a, b, c, d = county.students_a1_1[:4]
+    for person in (a, b, c):
+        _screen(county, person)
+    assert push_one(county.users.homeroom_b1, "screening", screening(county.students_b1_1[0]), recorded(0))["status"] \
+        == "accepted"
+    user = county.users.homeroom_a1
+    push_one(user, "isolation_start", isolation(b), recorded(0))
+    push_one(user, "health_check", check(c, temperature=38.2), recorded(0))
+    push_one(user, "health_check", check(d, temperature=38.5), recorded(0))  # d: not screened and a fever
+    db.session.add(Student(class_id=county.class_a1_1.id, name="转走的", student_no="X1", gender="male", active=False))
+    db.session.add(Staff(unit_id=county.village_a.id, name="志愿者", is_volunteer=True))
+    db.session.commit()
+    per_person = queries.clearance(county.county, DAY)
+    summary = queries.clearance_summary(county.county, DAY)
+    assert summary.total == len(per_person)
+    assert summary.not_cleared == sum(1 for r in per_person.values() if r) == queries.not_cleared_count(county.county, DAY)
+    assert summary.counts == {code: sum(1 for r in per_person.values() if code in r) for code in operations.NOT_CLEARED}
+    assert summary.counts["fever"] == 2 and summary.counts["in_isolation"] == 1
+    students = queries.clearance_summary(county.county, DAY, kinds=("student",))
+    assert students.not_cleared == sum(1 for (kind, _), r in per_person.items() if kind == "student" and r)
+
+    def statements() -> tuple[list, str]:
+        db.session.commit()  # the same state of the session both times
+        seen = []
+        listener = lambda conn, cursor, statement, *args: seen.append(" ".join(statement.split()))  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = as_user("county").get(f"/tracking/clearance?date={DAY.isoformat()}").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return seen, page
+    before, page = statements()
+    assert f'<div class="num">{summary.not_cleared}</div>' in page
+    assert f'<div class="num">{summary.total - summary.not_cleared}</div>' in page
+    db.session.add_all([Student(class_id=county.class_b1_1.id, name=f"新生{i}", student_no=f"N{i}", gender="female")
+                        for i in range(40)])
+    db.session.commit()
+    after, page = statements()
+    from collections import Counter
+    assert len(after) == len(before), Counter(after) - Counter(before)
+    reading_the_roll = [q for q in after if "FROM student" in q and not q.startswith("SELECT (SELECT count(")
+                        and "WHERE student.id IN (" not in q]
+    assert not reading_the_roll  # the roll is counted in the database; only the few with a sign are read, by id
+    assert queries.clearance_summary(county.county, DAY).not_cleared == summary.not_cleared + 40
+
+
 def test_no_clearance_with_an_open_case_whatever_the_order_of_arrival(county):
     """A closing that arrives before the fever it should close does not close a later fever."""
     student, user = county.students_a1_1[0], county.users.homeroom_a1

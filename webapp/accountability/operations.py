@@ -8,12 +8,15 @@ it is read from the responsibility links that held at that day's cut-off (`valid
 for the days before.
 
 Three queries whatever the period: the units, the reports grouped per unit and day, the links.
+`per_day()` counts the reports due and on time per day in SQL (the trend chart of a county).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import case, func, or_, select
 
@@ -100,6 +103,19 @@ def _filed(unit_ids: list[int], start: date, end: date) -> dict[tuple[int, date]
     return {(uid, day): bool(all_late) for uid, day, all_late in db.session.execute(query)}
 
 
+def _on_time_query(scope: Unit, start: date, end: date, young: dict[int, date], of_young: bool):
+    """The (unit, day)s in the scope with a report not late: counted per day, or listed for the young units."""
+    units = select(Unit.id).where(Unit.id.in_(subtree_ids(scope)), Unit.kind.in_(REPORTING_KINDS))
+    which = DailyReport.unit_id.in_(list(young)) if of_young else DailyReport.unit_id.not_in(list(young))
+    filed = (select(DailyReport.unit_id, DailyReport.date)
+             .where(DailyReport.unit_id.in_(units), which, DailyReport.date.between(start, end))
+             .group_by(DailyReport.unit_id, DailyReport.date)
+             .having(func.min(case((DailyReport.late, 1), else_=0)) == 0).subquery())
+    if of_young:
+        return select(filed.c.date, filed.c.unit_id)
+    return select(filed.c.date, func.count()).group_by(filed.c.date)
+
+
 def _links(unit_ids, start: datetime, end: datetime) -> dict[int, list[tuple]]:
     """The links on these units that held at some time in [start, end], per unit."""
     query = (select(Responsibility.unit_id, Responsibility.valid_from, Responsibility.valid_to, Staff.name, Staff.phone)
@@ -133,7 +149,25 @@ class TraceBack:
         self.end = min(end, last_due)
         self.units = _units(scope)
         self.reporting = [u for u in self.units.values() if u.kind in REPORTING_KINDS and scope.id in u.path]
-        self.filed = _filed([u.id for u in self.reporting], start, end)
+
+    @cached_property
+    def filed(self) -> dict[tuple[int, date], bool]:
+        return _filed([u.id for u in self.reporting], self.start, self.end)
+
+    def per_day(self) -> tuple[dict[date, int], dict[date, int]]:
+        """Per day: the reports due and those on time, as `unit_days` counts them, without a line per unit
+        and day (a county's month is 160,000 of them): one grouped query, and one for the units made
+        during the period (their days before that do not count)."""
+        firsts = sorted(max(self.start, u.first_day) for u in self.reporting)
+        due = {day: bisect_right(firsts, day) for day in _days(self.start, self.end)}
+        young = {u.id: u.first_day for u in self.reporting if u.first_day > self.start}
+        on_time = dict.fromkeys(due, 0)
+        for day, count in db.session.execute(_on_time_query(self.scope, self.start, self.end, young, False)):
+            on_time[day] += count
+        for day, unit_id in db.session.execute(_on_time_query(self.scope, self.start, self.end, young, True)) \
+                if young else ():
+            on_time[day] += day >= young[unit_id]
+        return due, on_time
 
     def name_at(self, unit: _Unit, kind: UnitKind) -> str:
         ancestor = next((self.units[i] for i in unit.path if i in self.units and self.units[i].kind is kind), None)

@@ -63,7 +63,7 @@ def monthly():
                            in_background=in_background(unit))
 
 
-@bp.route("/monthly.<any(xlsx, csv):fmt>")
+@bp.route(f"/monthly.{spreadsheets.FILE}")
 @admin_only
 def monthly_file(fmt: str):
     form = MonthForm(formdata=request.args)
@@ -77,7 +77,7 @@ def in_background(unit: Unit) -> bool:
     return unit.kind in (UnitKind.county, UnitKind.township)
 
 
-@bp.route("/reports.<any(xlsx, csv):fmt>")
+@bp.route(f"/reports.{spreadsheets.FILE}")
 @admin_only
 def summary_file(fmt: str):
     """The daily report summary of a period (a school or below: at once; larger areas: the job below)."""

@@ -22,10 +22,12 @@ from ..org.routes import page_of
 from ..org.scoping import get_scoped
 from ..org.settings import county_zone
 from . import operations
+from .details import detail_text
 from .operations import ACTIONS
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 add_entry("audit.log", _l("Audit log"), ADMIN_ROLES)
+bp.add_app_template_filter(detail_text, "audit_detail")
 SUBJECTS = {"student": Student, "staff": Staff, "account": User}
 
 

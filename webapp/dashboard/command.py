@@ -19,6 +19,7 @@ from ..duty import clock
 from ..duty.models import CheckpointEntry
 from ..extensions import db
 from ..org.models import Role, Unit, UnitKind, utcnow
+from ..org.ordering import unit_key
 from ..org.scoping import subtree_ids
 from .operations import Completeness
 from .today import Today, today
@@ -88,9 +89,8 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
     lines = {child.id: ChildLine(child) for child in unit.children if child.kind is not UnitKind.village}
     if not lines:
         return []
-    ids = {c.id for c in found.status.classes} | {m.id for m in found.missing} | \
-        {p.item.check.unit_id for p in found.abnormal}
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ids))).all()) if ids else {}
+    # The paths of the scope's units (one query; a county's 5,000 classes are no list of ids to send).
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(subtree_ids(unit)))).all())
     depth = len(unit.ancestor_ids)
 
     def child_of(unit_id: int) -> ChildLine | None:
@@ -106,4 +106,4 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
     for person in found.abnormal:
         if (line := child_of(person.item.check.unit_id)) is not None:
             line.abnormal.add_one(person.kind)
-    return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever))
+    return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever, unit_key(c.unit.name), c.unit.id))

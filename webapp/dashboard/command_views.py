@@ -36,7 +36,7 @@ def _tracking(unit: Unit, day, past_cutoff: bool) -> dict:
 def _ledgers(unit: Unit, day) -> dict:
     """The ledgers' state, each read by its own ledger's functions: schools short of supplies, areas
     overdue for disinfection, schools not ready to reopen (a school and above), online attendance."""
-    found = {"online": online.rates(unit, day).rate("attended")}
+    found = {"online": online.attended_rate(unit, day)}
     if unit.kind in (UnitKind.grade, UnitKind.klass):
         return found
     schools = supplies.overview(unit, day)

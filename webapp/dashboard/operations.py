@@ -31,8 +31,11 @@ def _active_per_unit(model, column, scope: Unit) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def overview(scope: Unit) -> dict:
-    """The scope's totals and one line per unit directly below it (five queries, however many units)."""
+def overview(scope: Unit, students: dict[int, int] | None = None) -> dict:
+    """The scope's totals and one line per unit directly below it (five queries, however many units).
+
+    `students`: the active students per class when the caller has read them already (the start
+    page's completeness did): the roll is then not counted a second time."""
     paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(subtree_ids(scope)))).all())
     depth = len(scope.ancestor_ids)
     # The child of the scope that each unit lies under: the next id in its path.
@@ -40,7 +43,7 @@ def overview(scope: Unit) -> dict:
                 if path.count("/") > depth + 1}
     totals = {}
     for key, (model, column) in {"students": (Student, Student.class_id), "staff": (Staff, Staff.unit_id)}.items():
-        per_unit = _active_per_unit(model, column, scope)
+        per_unit = students if key == "students" and students is not None else _active_per_unit(model, column, scope)
         totals[key] = (sum(per_unit.values()), _per_child(per_unit, child_of))
     children = [UnitSummary(child, totals["students"][1].get(child.id, 0), totals["staff"][1].get(child.id, 0))
                 for child in sorted(scope.children, key=lambda unit: (unit_key(unit.name), unit.id))]

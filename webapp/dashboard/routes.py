@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import replica
 from ..health.labels import labels
-from ..org.access import admin_only
+from ..org.access import REPORT_READERS, admin_only
 from ..org.models import Unit
 from ..org.scoping import get_scoped, in_scope
 from ..org.settings import local_today
@@ -33,8 +33,10 @@ def home():
     parent = unit.parent if unit.id != current_user.scope_unit_id else None
     with replica.reading():  # the leaders' figures may come from a replica (DATABASE_REPLICA_URL)
         day = today(unit, local_today(), current_user.role) if current_user.is_admin else None
-        overview = operations.overview(unit)
+        students = {line.id: line.expected for line in day.status.classes} if day is not None else None
+        overview = operations.overview(unit, students)
     return render_template("dashboard/home.html", overview=overview, today=day, limit=LISTED,
+                           reads_reports=current_user.role in REPORT_READERS,
                            up=parent if parent is not None and in_scope(parent) else None,
                            as_of=replica.as_of_shown())
 

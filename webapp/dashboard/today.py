@@ -99,14 +99,14 @@ def abnormal_people(scope: Unit, day: date, with_staff: bool) -> list[AbnormalPe
     found = sorted(people.values(), key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
                                                    p.item.name))
     if scope.kind in (UnitKind.county, UnitKind.township):
-        _name_schools(found)
+        _name_schools(scope, found)
     return found
 
 
-def _name_schools(people: list[AbnormalPerson]) -> None:
+def _name_schools(scope: Unit, people: list[AbnormalPerson]) -> None:
     """Above a school, "一(1)班" alone says nothing: put the school's name before the class's (two queries)."""
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(
-        Unit.id.in_({p.item.check.unit_id for p in people}))).all()) if people else {}
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(  # the scope's units: no list of ids to send
+        Unit.id.in_(subtree_ids(scope)), Unit.kind.in_((UnitKind.klass, UnitKind.school)))).all()) if people else {}
     school_of = {unit_id: int(path.strip("/").split("/")[2]) for unit_id, path in paths.items()
                  if path.count("/") > 3}
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(set(school_of.values())))).all()) \

@@ -2,7 +2,8 @@
 
 Each series is one value per day of the window (14 or 30 days up to today) for a unit's subtree.
 Health counts are people (a student with a fever at the morning and the noon check is one),
-from the current check of each student, day and session, as the reports count them; isolation is
+from the current check of each student, day and session, as the reports count them, read from
+the day tallies (health/tallies.py: a county's 30 days are 150,000 tally rows, not 12 million checks); isolation is
 the people in home isolation that day, as tracking counts them (started, not yet released);
 reports on time are the share of the daily reports due that day that came by the cut-off, as the
 trace-back counts them; online attendance is the share of expected students who attended, from
@@ -14,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 
 from ..accountability.operations import TraceBack
 from ..extensions import db
-from ..health.models import AbsenceReason, HealthCheck
+from ..health import tallies
 from ..health.operations import units_of_kind
 from ..org.models import Unit, UnitKind
 from ..org.scoping import subtree_ids
@@ -47,19 +48,9 @@ def window(end: date, days: int) -> list[date]:
 
 
 def _health(unit: Unit, start: date, end: date) -> dict[date, tuple[int, int]]:
-    """day → (students with a fever, students absent for illness), from the current checks (one query)."""
-    rank = func.row_number().over(
-        partition_by=(HealthCheck.student_id, HealthCheck.date, HealthCheck.session),
-        order_by=(HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
-    ranked = (select(HealthCheck.date, HealthCheck.student_id, HealthCheck.fever, HealthCheck.absence_reason,
-                     rank.label("rank"))
-              .where(HealthCheck.unit_id.in_(units_of_kind(unit, UnitKind.klass)), HealthCheck.date.between(start, end),
-                     HealthCheck.student_id.is_not(None)).subquery())
-    c = ranked.c
-    query = (select(c.date, func.count(func.distinct(case((c.fever, c.student_id)))),
-                    func.count(func.distinct(case((c.absence_reason == AbsenceReason.illness, c.student_id)))))
-             .where(c.rank == 1).group_by(c.date))
-    return {day: (fever, ill) for day, fever, ill in db.session.execute(query)}
+    """day → (students with a fever, students absent for illness), from the day tallies (people, not checks)."""
+    found = tallies.people(units_of_kind(unit, UnitKind.klass), start, end)
+    return {day: (n["fever"], n["illness"]) for day, n in found.items()}
 
 
 def _isolated(unit: Unit, days: list[date]) -> list[int]:
@@ -72,10 +63,7 @@ def _isolated(unit: Unit, days: list[date]) -> list[int]:
 
 
 def _on_time(unit: Unit, days: list[date]) -> list[float | None]:
-    due, on_time = {}, {}
-    for _unit, day, state in TraceBack(unit, days[0], days[-1]).unit_days():
-        due[day] = due.get(day, 0) + 1
-        on_time[day] = on_time.get(day, 0) + (state is None)
+    due, on_time = TraceBack(unit, days[0], days[-1]).per_day()
     return [round(100 * on_time[d] / due[d], 1) if due.get(d) else None for d in days]
 
 

@@ -395,14 +395,15 @@ def log(checkpoint_id: int):
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
 
 
-@bp.route("/checkpoints/<int:checkpoint_id>/log.xlsx")
+@bp.route(f"/checkpoints/<int:checkpoint_id>/log.{spreadsheets.FILE}")
 @office
-def export_log(checkpoint_id: int):
+def export_log(checkpoint_id: int, fmt: str):
     checkpoint = get_scoped(Checkpoint, checkpoint_id)
     day = day_arg("day", clock.local_today())
     entries = ops.entries_of_day(checkpoint, day)
     table = export.day_log_table(checkpoint, day, entries, ops.followed_up_ids([e.id for e in entries]))
-    return spreadsheets.response(table, f"checkpoint-{checkpoint.id}-{day.isoformat()}", about=checkpoint.unit)
+    return spreadsheets.response(table, f"checkpoint-{checkpoint.id}-{day.isoformat()}", fmt,
+                                 about=checkpoint.unit)
 
 
 @bp.route("/flagged")

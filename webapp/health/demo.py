@@ -2,7 +2,10 @@
 
 Most classes checked and reported every day; today only the morning check is in, a few classes
 have not reported (so the start page has something to show), a few reported after the cut-off,
-and a few students have a fever. Each row comes with its sync envelope, as if a phone had sent it
+and a few students have a fever. One class of the demo school (not the demo teacher's) has its
+temperatures all written as .0 or .5, the way a thermometer read carelessly or a list filled in by
+hand looks: the data-quality page (webapp/quality) flags it, so a leader walking the demo sees a
+flag and its explanation. Each row comes with its sync envelope, as if a phone had sent it
 (device "demo"). Everything is drawn from the shared rng, so two runs make the same data.
 """
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Batch:
     # The demo teacher's class is well at the checks: the two of it kept back on reopening day come
     # from the tracking demo (one in isolation, one ill at home), so the class check shows just them.
     well_class: int | None = None
+    # A class whose temperatures all end in .0 or .5: the quality flag "rounded" (never the well class).
+    rounded_class: int | None = None
 
 
 def seed_demo(session, county: SimpleNamespace, rng, today: date | None = None) -> None:
@@ -57,6 +62,7 @@ def build_batch(session, county: SimpleNamespace, rng, today: date) -> Batch:
     """The rows of DAYS days up to `today`, drawn from `rng`."""
     roll, recorders = _roll(session, county), _recorders(county)
     batch = Batch(well_class=county.users["teacher"].scope_unit_id)
+    batch.rounded_class = _rounded_class(county, batch.well_class)
     plan = _todays_plan(county, rng)
     for offset in range(DAYS - 1, -1, -1):
         day = today - timedelta(days=offset)
@@ -107,6 +113,12 @@ def _todays_plan(county: SimpleNamespace, rng) -> dict:
 
 
 # ---- one school's day ----------------------------------------------------------------------
+
+def _rounded_class(county: SimpleNamespace, well_class: int) -> int | None:
+    """The first class of the demo school that is not the demo teacher's."""
+    school = next(s for s in county.schools if s.unit.id == county.users["school"].scope_unit_id)
+    return next((k.unit.id for k in school.classes if k.unit.id != well_class), None)
+
 
 def _school_day(batch: Batch, rng, school, day: date, roll: dict, recorders: dict, plan: dict | None) -> None:
     """Every class's checks and report, the staff's checks, and the school's own report."""
@@ -162,6 +174,8 @@ def _check(batch: Batch, rng, day: date, session: str, user: User, person: dict,
     if unit_id == batch.well_class:
         findings = {"present": True, "absence_reason": None, "symptoms": [], "temperature": findings["temperature"]
                     if findings["present"] and (findings["temperature"] or 0) < 37.2 else 36.5}
+    if unit_id == batch.rounded_class and findings["temperature"] is not None:
+        findings = {**findings, "temperature": round(findings["temperature"] * 2) / 2}  # 36.5, 37.0 …
     data = {**person, "date": day.isoformat(), "session": session, **findings, "note": None}
     hour = 7 if session == "morning" else 12
     envelope = _envelope(batch, rng, "health_check" if "student_id" in person else "staff_check", user, data,

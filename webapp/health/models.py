@@ -120,6 +120,7 @@ class CheckTally(db.Model):
     """
 
     __tablename__ = "check_tally"
+    __table_args__ = (Index("ix_check_tally_date_unit", "date", "unit_id"),)  # a day's tallies of many units
     __scope_column__ = "unit_id"
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
@@ -135,4 +136,28 @@ class CheckTally(db.Model):
     other_reason: Mapped[int] = mapped_column(default=0)
     fever: Mapped[int] = mapped_column(default=0)
     symptoms: Mapped[int] = mapped_column(default=0)  # symptoms without fever
+    abnormal: Mapped[int] = mapped_column(default=0)  # fever, symptoms or absent for illness
+
+
+class DayTally(db.Model):
+    """The people of a unit's day: with a current check in a session, absent, with a fever, absent
+    for illness, abnormal in any of them (a person with a fever at both checks is one).
+
+    Kept by the push with `check_tally` (health/tallies.py). A person's day counts under the unit
+    of their current check of the day's last session (noon, else morning), so a sum over any set of
+    units counts each person at most once.
+    """
+
+    __tablename__ = "day_tally"
+    __table_args__ = (Index("ix_day_tally_date_unit", "date", "unit_id"),)  # a window of days of many units
+    __scope_column__ = "unit_id"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(primary_key=True)
+    staff: Mapped[bool] = mapped_column(primary_key=True)  # False: students
+    county_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    checked: Mapped[int] = mapped_column(default=0)
+    absent: Mapped[int] = mapped_column(default=0)
+    fever: Mapped[int] = mapped_column(default=0)
+    illness: Mapped[int] = mapped_column(default=0)
     abnormal: Mapped[int] = mapped_column(default=0)  # fever, symptoms or absent for illness

@@ -10,11 +10,12 @@ The unit passed in has already been checked against the user's scope by the call
 """
 from __future__ import annotations
 
+import json
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
@@ -23,6 +24,35 @@ from ..org.scoping import subtree_ids
 from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck
 
 SESSIONS = tuple(CheckSession)
+
+
+def _row_type(model, name: str):
+    """A light stand-in for `model`'s rows on the leaders' lists (thousands at a county): its columns
+    as attributes, read-only, without the ORM's identity map (a tenth of the cost of an entity)."""
+    return namedtuple(name, [column.key for column in model.__table__.columns])
+
+
+class CheckRow(namedtuple("CheckRow", [("symptoms_json" if column.key == "symptoms" else column.key)
+                                        for column in HealthCheck.__table__.columns])):
+    """A check's columns; its symptoms are read from their JSON text when asked (a county's list of
+    5,000 abnormal checks shows twenty of them)."""
+    __slots__ = ()
+
+    @property
+    def symptoms(self) -> list:
+        return json.loads(self.symptoms_json) if self.symptoms_json else []
+
+    @property
+    def abnormal(self) -> bool:
+        return self.fever or self.other_symptoms or self.absence_reason is AbsenceReason.illness
+
+
+ReportRow = _row_type(DailyReport, "ReportRow")
+
+
+def _columns(subquery, row_type) -> list:
+    return [cast(subquery.c.symptoms, Text) if name == "symptoms_json" else subquery.c[name]
+            for name in row_type._fields]
 
 
 @dataclass
@@ -49,7 +79,7 @@ class Counts:
 class ReportStatus:
     """Whether a unit filed its daily report: the current report, when first filed, whether late."""
 
-    report: DailyReport
+    report: ReportRow  # the report's columns (a DailyReport's attributes)
     first_filed_at: datetime
     late: bool  # no report of the day came in before the cut-off
     versions: int
@@ -146,7 +176,7 @@ def roster(units, day: date, person: str = "student") -> list[OnRoll]:
 
 @dataclass
 class Abnormal:
-    check: HealthCheck
+    check: CheckRow  # the check's columns (a HealthCheck's attributes)
     name: str
     unit_name: str
 
@@ -157,14 +187,15 @@ def abnormal_checks(units, day: date, person: str = "student") -> list[Abnormal]
     Only the checks of people with an abnormal check that day are ranked: a current check can be
     abnormal only for them, and they are few."""
     ranked = _ranked(units, day, person, _flagged(units, day, person))
-    current = aliased(HealthCheck, ranked)
+    c = ranked.c
     model = Student if person == "student" else Staff
-    abnormal = or_(current.fever, current.other_symptoms, current.absence_reason == AbsenceReason.illness)
-    query = (select(current, model.name, Unit.name)
-             .join(model, model.id == getattr(ranked.c, _person_column(person).key))
-             .join(Unit, Unit.id == ranked.c.unit_id)
-             .where(ranked.c.rank == 1, abnormal).order_by(Unit.sort_key, model.name, ranked.c.session))
-    return [Abnormal(check, name, unit_name) for check, name, unit_name in db.session.execute(query)]
+    abnormal = or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)
+    query = (select(*_columns(ranked, CheckRow), model.name, Unit.name)
+             .join(model, model.id == getattr(c, _person_column(person).key))
+             .join(Unit, Unit.id == c.unit_id)
+             .where(c.rank == 1, abnormal).order_by(Unit.sort_key, model.name, c.session))
+    width = len(CheckRow._fields)
+    return [Abnormal(CheckRow(*row[:width]), *row[width:]) for row in db.session.execute(query)]
 
 
 # ---- daily reports -------------------------------------------------------------------------
@@ -180,11 +211,11 @@ def report_status(units, day: date) -> dict[int, ReportStatus]:
         func.min(case((DailyReport.late, 1), else_=0)).over(partition_by=per_unit).label("all_late"),
         func.count().over(partition_by=per_unit).label("versions"),
     ).where(DailyReport.date == day, DailyReport.unit_id.in_(units)).subquery()
-    current = aliased(DailyReport, ranked)
-    query = (select(current, ranked.c.first, ranked.c.all_late, ranked.c.versions, User.display_name)
-             .join(User, User.id == ranked.c.user_id).where(ranked.c.rank == 1))
-    return {report.unit_id: ReportStatus(report, first, bool(all_late), versions, by)
-            for report, first, all_late, versions, by in db.session.execute(query)}
+    query = (select(*_columns(ranked, ReportRow), ranked.c.first, ranked.c.all_late, ranked.c.versions,
+                    User.display_name).join(User, User.id == ranked.c.user_id).where(ranked.c.rank == 1))
+    width = len(ReportRow._fields)
+    return {row.unit_id: ReportStatus(ReportRow(*row[:width]), first, bool(all_late), versions, by)
+            for row in db.session.execute(query) for first, all_late, versions, by in (row[width:],)}
 
 
 # ---- one person's history ------------------------------------------------------------------

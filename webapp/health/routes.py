@@ -119,7 +119,7 @@ def ledger_in_background(area: Unit) -> bool:
     return area.kind not in REPORT_KINDS
 
 
-@bp.route("/ledger.<any(xlsx, csv):fmt>")
+@bp.route(f"/ledger.{spreadsheets.FILE}")
 @report_readers
 def ledger(fmt: str):
     area, (day, form) = _area(), _chosen_day()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
@@ -22,6 +22,8 @@ from .labels import role_label
 from .models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
 from .settings import local_today
 from .validators import id_check_digit
+
+LINKS_HELD_DAYS = 60  # longer than any window the screens show (trends: 30 days)
 
 DEMO_PASSWORD = "demo1234"
 AREA_CODE = "411324"  # 河南省南阳市镇平县: the first six digits of the county's ID numbers
@@ -149,7 +151,11 @@ def build_demo_county(session, rng: random.Random, today: date | None = None) ->
     _add_students(session, demo)
     for school in demo.schools:
         _school_links(session, demo, school)
-    session.execute(insert(Responsibility), [{"staff_id": staff.id, "county_id": demo.county.id, **target}
+    # The chains held before the demo's history began: the trace-back names who answered for each day
+    # (links valid from the moment of seeding answered for nothing before it, today's cut-off included).
+    since = datetime.combine((today or local_today()) - timedelta(days=LINKS_HELD_DAYS), time())
+    session.execute(insert(Responsibility), [{"staff_id": staff.id, "valid_from": since,
+                                              "county_id": demo.county.id, **target}
                                              for staff, target in demo.links])
     _add_logins(session, demo)
     session.flush()

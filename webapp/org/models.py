@@ -100,6 +100,8 @@ class Gender(str, enum.Enum):
 
 class Student(db.Model):
     __tablename__ = "student"
+    # The roll per class (expected at the checks) from the index alone, never from the table's rows.
+    __table_args__ = (Index("ix_student_class_active", "class_id", "active"),)
     __scope_column__ = "class_id"
     __student_column__ = "id"  # a subject teacher sees only the students she answers for (scoping.py)
 

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from flask_babel import lazy_gettext as _l
 
@@ -214,7 +215,9 @@ def open_session(user: User, lifetime: timedelta) -> LoginSession:
 
 
 def load_session(session_id: str) -> User | None:
-    session = db.session.get(LoginSession, session_id)
+    """The logged-in user of a request, with the scope unit every request reads: one query, not three."""
+    session = db.session.get(LoginSession, session_id,
+                             options=(joinedload(LoginSession.user).joinedload(User.scope),))
     if session is None or session.expires_at < utcnow() or not session.user.active:
         return None
     session.user.session_id = session.id

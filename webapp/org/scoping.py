@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 import uuid
 
-from sqlalchemy import Integer, Select, Uuid, or_, select
+from sqlalchemy import Integer, Select, Uuid, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -18,8 +18,15 @@ from .models import Role, Unit, User
 
 
 def subtree_ids(root: Unit) -> Select:
-    """The ids of `root` and every unit below it, as a subquery."""
-    return select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))
+    """The ids of `root` and every unit below it, as a subquery.
+
+    The path's prefix is written into the statement, not sent as a parameter, so that PostgreSQL
+    knows how many units it matches. As a parameter, psycopg's prepared statement got a generic plan
+    that guessed a few units for `path LIKE $1`: for a county admin's push, the scope check of a
+    batch of 100 students then walked every student of the county (1.5 s a batch at 200,000).
+    """
+    prefix = root.path.replace("^", "^^").replace("%", "^%").replace("_", "^_") + "%"
+    return select(Unit.id).where(Unit.path.like(bindparam(None, prefix, literal_execute=True), escape="^"))
 
 
 def scope_clause(model, user: User | None = None):

@@ -159,6 +159,16 @@ def storable(value) -> bool:
 
     A phone's JSON may carry one ("\\ud83d" of a cut emoji); the database would fail on it.
     """
+    try:  # a JSON value: written and encoded in C, instead of a walk in Python (most of a record's checks)
+        json.dumps(value, ensure_ascii=False, check_circular=False).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+    except (TypeError, ValueError, RecursionError):
+        return _storable(value)
+
+
+def _storable(value) -> bool:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -166,9 +176,9 @@ def storable(value) -> bool:
             return False
         return True
     if isinstance(value, dict):
-        return all(storable(key) and storable(item) for key, item in value.items())
+        return all(_storable(key) and _storable(item) for key, item in value.items())
     if isinstance(value, list):
-        return all(storable(item) for item in value)
+        return all(_storable(item) for item in value)
     return True
 
 

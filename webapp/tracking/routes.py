@@ -113,15 +113,19 @@ def clearance():
     """返校: who may not come back on the day, and why; everyone else is cleared."""
     day, unit = _day(), _unit()
     keys = listing.visible_keys(current_user)
-    reasons = queries.clearance(unit, day, keys)
-    blocked = {k: r for k, r in reasons.items() if r}
-    counts = {code: sum(1 for r in blocked.values() if code in r) for code in rules.NOT_CLEARED}
     named = listing.shows_names(unit) or current_user.role in TEACHERS
-    rows = listing.rows(unit, blocked) if named else []
+    if keys is None and not named:  # a township's or the county's: the figures only, counted set-wise
+        summary, rows = queries.clearance_summary(unit, day), []
+    else:
+        reasons = queries.clearance(unit, day, keys)
+        blocked = {k: r for k, r in reasons.items() if r}
+        summary = queries.ClearanceSummary(len(reasons), len(blocked), {
+            code: sum(1 for r in blocked.values() if code in r) for code in rules.NOT_CLEARED})
+        rows = listing.rows(unit, blocked) if named else []
     if rows:
         audit.viewed("view_screening", unit=unit, detail=f"clearance list: {len(rows)} people")
-    return render_template("tracking/clearance.html", day=day, unit=unit, total=len(reasons),
-                           not_cleared=len(blocked), counts=counts, rows=rows[:ROWS_SHOWN],
+    return render_template("tracking/clearance.html", day=day, unit=unit, total=summary.total,
+                           not_cleared=summary.not_cleared, counts=summary.counts, rows=rows[:ROWS_SHOWN],
                            more=max(len(rows) - ROWS_SHOWN, 0), named=named,
                            units=drill_down_choices(current_user, unit))
 
@@ -132,9 +136,9 @@ def _col(header, width=12):
     return spreadsheets.Column(header, width)
 
 
-@bp.route("/tracked.xlsx")
+@bp.route(f"/tracked.{spreadsheets.FILE}")
 @readers
-def tracked_ledger():
+def tracked_ledger(fmt: str):
     """重点人员台账 of the chosen unit and day."""
     day, unit = _day(), _unit()
     chosen = _tracked(unit, day)[2]
@@ -147,12 +151,12 @@ def tracked_ledger():
         rows=([r.person.name, r.unit_label, "、".join(str(rules.REASONS[c]) for c in r.reasons),
                str(listing.STATUS_WORDS[r.status]), r.responsible.name if r.responsible else None,
                r.responsible.phone if r.responsible else None] for r in rows))
-    return spreadsheets.response(table, _("tracked-people") + f"-{day.isoformat()}")
+    return spreadsheets.response(table, _("tracked-people") + f"-{day.isoformat()}", fmt)
 
 
-@bp.route("/isolation.xlsx")
+@bp.route(f"/isolation.{spreadsheets.FILE}")
 @readers
-def isolation_ledger():
+def isolation_ledger(fmt: str):
     """居家隔离台账: every open isolation of the chosen unit with its dates and follow-ups."""
     day, unit = _day(), _unit()
     views = {v.key: v for v in queries.isolation_lists(unit, day, _past_cutoff(day))["now"]}
@@ -171,5 +175,5 @@ def isolation_ledger():
                len(rules.missed_days(r.isolation.state, r.isolation.followed, day, _past_cutoff(day))),
                r.responsible.name if r.responsible else None, r.responsible.phone if r.responsible else None]
               for r in rows))
-    return spreadsheets.response(table, _("home-isolation") + f"-{day.isoformat()}")
+    return spreadsheets.response(table, _("home-isolation") + f"-{day.isoformat()}", fmt)
 

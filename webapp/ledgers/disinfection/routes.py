@@ -1,5 +1,5 @@
 """Office screens of the disinfection ledger: today's coverage (places with areas overdue first),
-a place's day with its entry form, its month at a glance and its .xlsx, its areas, the county's
+a place's day with its entry form, its month at a glance and its .xlsx / CSV, its areas, the county's
 default due times. Views are thin: parse, operate, commit."""
 from __future__ import annotations
 
@@ -112,13 +112,13 @@ def month(unit_id: int):
                            following=last + timedelta(days=1))
 
 
-@bp.route("/unit/<int:unit_id>/month.xlsx")
+@bp.route(f"/unit/<int:unit_id>/month.{spreadsheets.FILE}")
 @office
-def export_month(unit_id: int):
+def export_month(unit_id: int, fmt: str):
     unit = _place(unit_id)
     first = _month_arg()
     table = export.month_table(unit, first, ops.entries(unit, first, _month_end(first)))
-    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}", about=unit)
+    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}", fmt, about=unit)
 
 
 # ---- areas and defaults --------------------------------------------------------------------

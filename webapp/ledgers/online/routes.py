@@ -1,6 +1,6 @@
 """Office screens of online learning: the rates of a day under the user's area (townships, schools,
 classes; the lowest first), the students to phone today and those at risk of dropping out, and the
-day's statistics as .xlsx."""
+day's statistics as .xlsx / CSV."""
 from __future__ import annotations
 
 from datetime import date
@@ -46,12 +46,12 @@ def overview():
                            at_risk=ops.at_risk(root, day), low=ops.LOW)
 
 
-@bp.route("/day.xlsx")
+@bp.route(f"/day.{spreadsheets.FILE}")
 @readers
-def export_day():
+def export_day(fmt: str):
     root, day = _root(), _day()
     if root is None:
         abort(404)
     node = ops.rates(root, day)
     return spreadsheets.response(export.day_table(root, day, ops.classes_of(node), node), f"online-{day.isoformat()}",
-                                 about=root)
+                                 fmt, about=root)

@@ -84,7 +84,7 @@ def students_not_back(unit: Unit, day: date) -> int | None:
     """How many students under `unit` may not come back on `day` (the tracking area's clearance);
     None when that area cannot say (then the screens show nothing rather than a made-up figure)."""
     try:
-        from ...tracking.queries import clearance
+        from ...tracking.queries import not_cleared_count
     except ImportError:
         return None
-    return sum(1 for (kind, _id), reasons in clearance(unit, day).items() if kind == "student" and reasons)
+    return not_cleared_count(unit, day, kinds=("student",))

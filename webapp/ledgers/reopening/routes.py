@@ -1,5 +1,5 @@
 """Office screens of the reopening plan: the county's readiness item by item (schools not ready
-first), a school's copy with its form per item, the county's template, and the .xlsx files."""
+first), a school's copy with its form per item, the county's template, and the .xlsx / CSV files."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -67,20 +67,20 @@ def school(school_id: int):
                            not_back=ops.students_not_back(unit, clock.local_today()))
 
 
-@bp.route("/readiness.xlsx")
+@bp.route(f"/readiness.{spreadsheets.FILE}")
 @office
-def export_readiness():
+def export_readiness(fmt: str):
     table = export.readiness_table(current_user.scope, clock.local_today(), ops.active_items(),
                                    ops.readiness(current_user.scope))
-    return spreadsheets.response(table, f"reopening-{clock.local_today().isoformat()}")
+    return spreadsheets.response(table, f"reopening-{clock.local_today().isoformat()}", fmt)
 
 
-@bp.route("/school/<int:school_id>/plan.xlsx")
+@bp.route(f"/school/<int:school_id>/plan.{spreadsheets.FILE}")
 @office
-def export_school(school_id: int):
+def export_school(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     return spreadsheets.response(export.school_table(unit, clock.local_today(), ops.readiness(unit)[0]),
-                                 f"reopening-{unit.id}", about=unit)
+                                 f"reopening-{unit.id}", fmt, about=unit)
 
 
 # ---- the county's template -----------------------------------------------------------------

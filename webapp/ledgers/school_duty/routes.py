@@ -123,10 +123,10 @@ def assign(school_id: int, shift_id: int):
     return redirect(url_for("school_duty.school", school_id=unit.id, week=week, _anchor=f"shift-{shift.id}"))
 
 
-@bp.route("/school/<int:school_id>/week.xlsx")
+@bp.route(f"/school/<int:school_id>/week.{spreadsheets.FILE}")
 @office
-def export_week(school_id: int):
+def export_week(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     post, monday = ops.post_of(unit), _monday()
     table = export.week_table(unit, monday, ops.week(post, monday) if post else [])
-    return spreadsheets.response(table, f"school-duty-{unit.id}-{monday.isoformat()}", about=unit)
+    return spreadsheets.response(table, f"school-duty-{unit.id}-{monday.isoformat()}", fmt, about=unit)

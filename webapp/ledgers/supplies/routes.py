@@ -83,23 +83,23 @@ def school(school_id: int):
                            movements=list(reversed(movements)), ledger_days=LEDGER_DAYS)
 
 
-@bp.route("/overview.xlsx")
+@bp.route(f"/overview.{spreadsheets.FILE}")
 @office
-def export_overview():
+def export_overview(fmt: str):
     today = clock.local_today()
     table = export.overview_table(current_user.scope, today, ops.overview(current_user.scope, today))
-    return spreadsheets.response(table, f"supplies-{today.isoformat()}")
+    return spreadsheets.response(table, f"supplies-{today.isoformat()}", fmt)
 
 
-@bp.route("/school/<int:school_id>/ledger.xlsx")
+@bp.route(f"/school/<int:school_id>/ledger.{spreadsheets.FILE}")
 @office
-def export_ledger(school_id: int):
+def export_ledger(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     last = clock.local_today()
     first = _day_arg("from", last.replace(day=1))
     last = max(first, _day_arg("to", last))
     table = export.ledger_table(unit, first, last, ops.movements(unit, first, last))
-    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", about=unit)
+    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", fmt, about=unit)
 
 
 def _day_arg(name: str, default: date) -> date:

@@ -1,5 +1,5 @@
 """Office screens of the training ledger: the schools with the lowest share of trained staff on duty
-first, a school's sessions with the entry form, and its .xlsx."""
+first, a school's sessions with the entry form, and its .xlsx / CSV."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -66,8 +66,9 @@ def school(school_id: int):
                            sessions=ops.sessions(unit))
 
 
-@bp.route("/school/<int:school_id>/training.xlsx")
+@bp.route(f"/school/<int:school_id>/training.{spreadsheets.FILE}")
 @office
-def export_school(school_id: int):
+def export_school(school_id: int, fmt: str):
     unit = scoped_school(school_id)
-    return spreadsheets.response(export.sessions_table(unit, ops.sessions(unit)), f"training-{unit.id}", about=unit)
+    return spreadsheets.response(export.sessions_table(unit, ops.sessions(unit)), f"training-{unit.id}", fmt,
+                                 about=unit)

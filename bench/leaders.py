@@ -220,8 +220,9 @@ def goals(results: list[dict], ceiling_per_s: float | None = None) -> list[dict]
         rows.append({"what": f"a county's day, {d['records']:,} records pushed, s", "figure": d["seconds"],
                      "ceiling": ceiling, "goal": f"< {GOAL_DAY_S} s", "met": d["seconds"] < GOAL_DAY_S})
         for name in (n for n in r["screens"] if n in SCREEN_GOALS):
-            best = r["screens"][name]["best_ms"]
-            rows.append({"what": f"{name}, county, {r['people']:,} people × {r['days']} days, ms", "figure": best,
+            best, median = r["screens"][name]["best_ms"], r["screens"][name]["median_ms"]
+            rows.append({"what": f"{name} (county admin, {r['people']:,} people × {r['days']} days), best of 5, ms "
+                                 f"(median {median:,.0f})", "figure": best,
                          "ceiling": None, "goal": f"< {GOAL_SCREEN_MS} ms", "met": best < GOAL_SCREEN_MS})
         for fmt, limit in (("xlsx", GOAL_XLSX_S), ("csv", GOAL_CSV_S)):
             e = r["exports"][fmt]

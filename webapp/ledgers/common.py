@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
 from ..duty import clock
-from ..errors import RuleError
+from ..errors import OutOfScope, RuleError
 from ..org.county import fill_rows
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
-from ..org.scoping import subtree_ids
+from ..org.scoping import get_or_404, subtree_ids
 from ..org.settings import local_day_of
 from ..sync import engine
 from ..sync.registry import Item
@@ -38,6 +38,17 @@ def record_day(item: Item, value: str, max_days_back: int, field: str = "date") 
     if day < local_day_of(item.effective_at) - timedelta(days=max_days_back):
         raise RuleError(_l("At most %(n)s days back.", n=max_days_back), field)
     return day
+
+
+def unit_of(units: dict, item: Item, field: str, kinds: tuple[UnitKind, ...], wrong_kind) -> object:
+    """The unit a record is for, from the group's `units` (org.scoping.scoped_by_id, with Unit.kind): in
+    the user's area, else OutOfScope; of one of the `kinds` the ledger keeps, else RuleError(wrong_kind)."""
+    unit = units.get(item.data[field])
+    if unit is None:
+        raise OutOfScope(_l("Not in your area."), field)
+    if unit.kind not in kinds:
+        raise RuleError(wrong_kind, field)
+    return unit
 
 
 def submit(user: User, kind: str, data: dict, record_id: str | None = None) -> str:
@@ -141,3 +152,17 @@ def one_writer(space: int, pairs: set[tuple[int, int]]) -> None:
     for first, second in sorted(pairs):
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                            {"key": (0x5D << 56) + (space << 48) + first * 100_000 + second})
+
+
+def item_views(bp, model, save, guard) -> None:
+    """The county's list's screens to add an item (`<bp>/items/new`) and edit one (`<bp>/items/<id>/edit`),
+    endpoints `new_item` and `edit_item`: `save(item or None)` draws and saves the form, `guard` says who
+    may; an unknown id is 404 (org.scoping.get_or_404)."""
+    def new_item():
+        return save(None)
+
+    def edit_item(item_id: int):
+        return save(get_or_404(model, item_id))
+
+    bp.add_url_rule("/items/new", "new_item", guard(new_item), methods=["GET", "POST"])
+    bp.add_url_rule("/items/<int:item_id>/edit", "edit_item", guard(edit_item), methods=["GET", "POST"])

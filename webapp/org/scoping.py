@@ -78,6 +78,15 @@ def get_scoped(model, ident, user: User | None = None):
     return row
 
 
+def get_or_404(model, ident):
+    """A row of a county-wide list (no scope: the county's supply items, its plan template) by its integer
+    id, else 404; an id no database integer can hold is 404 too, never a database error."""
+    row = db.session.get(model, _integer_id(ident))
+    if row is None:
+        abort(404)
+    return row
+
+
 def _uuid_id(ident) -> str:
     """A record id in its canonical form; anything that is no UUID cannot exist (404, not a database error)."""
     try:

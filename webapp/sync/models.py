@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from ..org.county import county_key
@@ -21,6 +21,23 @@ from ..org.models import User, utcnow
 # 32 hex characters on SQLite; in Python always the canonical lower-case 8-4-4-4-12 text.
 # A typed row's key: mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True).
 RECORD_ID = Uuid(as_uuid=False)
+
+
+class TypedRecord:
+    """A record kind's own row of a synced record: keyed by its envelope's id, with the columns every
+    kind keeps (`Batch.stamp`: who recorded it, on which device, the phone's and the server's time)."""
+
+    @declared_attr
+    def record_id(cls) -> Mapped[str]:
+        return mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+
+    @declared_attr
+    def user_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("user_account.id"))
+
+    device_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+    received_at: Mapped[datetime]
 
 
 class SyncRecord(db.Model):

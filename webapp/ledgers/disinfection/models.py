@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...extensions import db
 from ...org.county import county_key
 from ...org.models import Unit, User, utcnow
-from ...sync.models import RECORD_ID
+from ...sync.models import RECORD_ID, TypedRecord
 
 
 class AreaKind(str, enum.Enum):
@@ -72,14 +72,13 @@ class Area(db.Model):
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
 
 
-class Entry(db.Model):
+class Entry(TypedRecord, db.Model):
     """One disinfection (record kind `disinfection`): when, how, with what, by whom; its areas below."""
 
     __tablename__ = "disinfection_entry"
     __scope_column__ = "unit_id"
     __table_args__ = (Index("ix_disinfection_entry_unit_date", "unit_id", "date"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     county_id: Mapped[int] = county_key("unit_id")
     date: Mapped[dt.date]
@@ -89,10 +88,6 @@ class Entry(db.Model):
     concentration: Mapped[str | None] = mapped_column(String(30))  # 500 mg/L …
     done_by: Mapped[str] = mapped_column(String(50))
     note: Mapped[str | None] = mapped_column(String(200))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
 
     areas: Mapped[list[EntryArea]] = relationship(order_by="EntryArea.area_id", viewonly=True)
     user: Mapped[User] = relationship()

@@ -11,12 +11,12 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ...errors import OutOfScope, RuleError
+from ...errors import RuleError
 from ...extensions import db
 from ...org.models import Unit, UnitKind, utcnow
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
-from ..common import record_day
+from ..common import record_day, unit_of
 from .models import Area, Entry, EntryArea, Method
 
 MAX_DAYS_BACK = 7
@@ -56,11 +56,8 @@ def prepare_entries(batch, items: list[Item]) -> list:
         select(Area.id, Area.unit_id, Area.active).where(Area.id.in_(wanted)))} if wanted else {}
 
     def row(item: Item) -> dict:
-        data, unit = item.data, units.get(item.data["unit_id"])
-        if unit is None:
-            raise OutOfScope(_l("Not in your area."), "unit_id")
-        if unit.kind not in (UnitKind.school, UnitKind.village):
-            raise RuleError(_l("Disinfection is recorded for a school or a checkpoint's village."), "unit_id")
+        data, unit = item.data, unit_of(units, item, "unit_id", (UnitKind.school, UnitKind.village),
+                                        _l("Disinfection is recorded for a school or a checkpoint's village."))
         for ticked in data["areas"]:
             area = areas.get(ticked["area_id"])
             if area is None or area.unit_id != unit.id:

@@ -17,17 +17,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...extensions import db
 from ...org.county import county_key
 from ...org.models import Student, utcnow
-from ...sync.models import RECORD_ID
+from ...sync.models import RECORD_ID, TypedRecord
 
 
-class OnlineDay(db.Model):
+class OnlineDay(TypedRecord, db.Model):
     """One class's day as a teacher saved it (record kind `online_day`)."""
 
     __tablename__ = "online_day"
     __scope_column__ = "class_id"
     __table_args__ = (Index("ix_online_day_class_date", "class_id", "date"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     county_id: Mapped[int] = county_key("class_id")
     date: Mapped[dt.date]
@@ -36,10 +35,6 @@ class OnlineDay(db.Model):
     handed_in: Mapped[int]
     marked: Mapped[int]
     note: Mapped[str | None] = mapped_column(String(200))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
     effective_at: Mapped[dt.datetime]
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
 
-from ...errors import OutOfScope, RuleError
+from ...errors import RuleError
 from ...extensions import db
 from ...org.models import Student, Unit, UnitKind, utcnow
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
-from ..common import one_writer, record_day, upsert
+from ..common import one_writer, record_day, unit_of, upsert
 from .models import OnlineClassDay, OnlineDay, OnlineException
 
 MAX_DAYS_BACK = 7
@@ -37,11 +37,8 @@ def prepare_days(batch, items: list[Item]) -> list:
         Student.class_id.in_(set(classes)), Student.active.is_(True)).group_by(Student.class_id)).all())
 
     def row(item: Item) -> dict:
-        data, klass = item.data, classes.get(item.data["class_id"])
-        if klass is None:
-            raise OutOfScope(_l("Not in your area."), "class_id")
-        if klass.kind is not UnitKind.klass:
-            raise RuleError(_l("Online learning is entered for a class."), "class_id")
+        data, klass = item.data, unit_of(classes, item, "class_id", (UnitKind.klass,),
+                                         _l("Online learning is entered for a class."))
         if any(students.get(e["student_id"]) != klass.id for e in data["exceptions"]):
             raise RuleError(_l("A student tapped is not on this class's roll."), "exceptions")
         expected, tapped = rolls.get(klass.id, 0), data["exceptions"]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...extensions import db
 from ...org.county import county_key
 from ...org.models import User, utcnow
-from ...sync.models import RECORD_ID
+from ...sync.models import RECORD_ID, TypedRecord
 
 
 class Status(str, enum.Enum):
@@ -38,24 +38,19 @@ class PlanItem(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
-class PlanUpdate(db.Model):
+class PlanUpdate(TypedRecord, db.Model):
     """One update of a school's item (record kind `reopening_item`); never changed after it is stored."""
 
     __tablename__ = "reopening_update"
     __scope_column__ = "school_id"
     __table_args__ = (Index("ix_reopening_update_school_item", "school_id", "item_id"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("reopening_item.id"))
     person: Mapped[str] = mapped_column(String(50))
     status: Mapped[Status] = mapped_column(db.Enum(Status, native_enum=False, length=8))
     note: Mapped[str | None] = mapped_column(String(300))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
     effective_at: Mapped[dt.datetime]
 
     user: Mapped[User] = relationship()

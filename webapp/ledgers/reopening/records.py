@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
 
-from ...errors import OutOfScope, RuleError
+from ...errors import RuleError
 from ...extensions import db
 from ...org.models import Unit, UnitKind, utcnow
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
-from ..common import one_writer, upsert
+from ..common import one_writer, unit_of, upsert
 from .models import PlanItem, PlanState, PlanUpdate, Status
 
 LOCK_SPACE = 2  # advisory lock keys of the plans' states (common.one_writer)
@@ -32,11 +32,8 @@ def prepare_updates(batch, items: list[Item]) -> list:
     known = set(db.session.scalars(select(PlanItem.id).where(PlanItem.id.in_(wanted), PlanItem.active.is_(True))))
 
     def row(item: Item) -> dict:
-        data, school = item.data, schools.get(item.data["school_id"])
-        if school is None:
-            raise OutOfScope(_l("Not in your area."), "school_id")
-        if school.kind is not UnitKind.school:
-            raise RuleError(_l("A reopening plan is a school's."), "school_id")
+        data, school = item.data, unit_of(schools, item, "school_id", (UnitKind.school,),
+                                          _l("A reopening plan is a school's."))
         if data["item_id"] not in known:
             raise RuleError(_l("This item is not in the county's plan."), "item_id")
         return {PlanUpdate: {"record_id": item.id, "school_id": school.id, "item_id": data["item_id"],

@@ -2,7 +2,7 @@
 first), a school's copy with its form per item, the county's template, and the .xlsx / CSV files."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from ...extensions import db
 from ...navigation import add_entry
 from ...org.access import require_roles
 from ...org.models import Role, UnitKind
-from ..common import new_record_id, scoped_school, submit
+from ..common import item_views, new_record_id, refuse, scoped_school, submit
 from . import export
 from . import operations as ops
 from .forms import ItemForm, UpdateForm, status_labels
@@ -98,7 +98,7 @@ def _save_item(item: PlanItem | None):
             ops.save_item(item, title=form.title.data, detail=form.detail.data, position=form.position.data or 0,
                           active=form.active.data)
         except RuleError as error:
-            form.title.errors = list(form.title.errors) + [error.message]
+            refuse(form, error)
         else:
             db.session.commit()
             flash(_("The item is saved."))
@@ -106,16 +106,4 @@ def _save_item(item: PlanItem | None):
     return render_template("ledgers/reopening/item_form.html", form=form, item=item)
 
 
-@bp.route("/items/new", methods=["GET", "POST"])
-@county_only
-def new_item():
-    return _save_item(None)
-
-
-@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
-@county_only
-def edit_item(item_id: int):
-    item = db.session.get(PlanItem, item_id) if 0 < item_id < 2**31 else None
-    if item is None:
-        abort(404)
-    return _save_item(item)
+item_views(bp, PlanItem, _save_item, county_only)

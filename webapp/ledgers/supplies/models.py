@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...extensions import db
 from ...org.county import county_key
 from ...org.models import Unit, User, utcnow
-from ...sync.models import RECORD_ID
+from ...sync.models import TypedRecord
 
 
 class Basis(str, enum.Enum):
@@ -63,7 +63,7 @@ class SupplyItem(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
-class SupplyMovement(db.Model):
+class SupplyMovement(TypedRecord, db.Model):
     """One movement of one item at one school (record kind `supply_movement`)."""
 
     __tablename__ = "supply_movement"
@@ -71,7 +71,6 @@ class SupplyMovement(db.Model):
     __table_args__ = (Index("ix_supply_movement_order", "school_id", "item_id", "date", "recorded_at"),
                       Index("ix_supply_movement_date", "date"))
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"))
@@ -86,10 +85,6 @@ class SupplyMovement(db.Model):
     stock_after: Mapped[float] = mapped_column(default=0)
     difference: Mapped[float | None]
     below_zero: Mapped[bool] = mapped_column(default=False)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
 
     item: Mapped[SupplyItem] = relationship()
     school: Mapped[Unit] = relationship(foreign_keys=[school_id])

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ...errors import OutOfScope, RuleError
+from ...errors import RuleError
 from ...extensions import db
 from ...org.models import Unit, UnitKind
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
-from ..common import record_day
+from ..common import record_day, unit_of
 from . import stock
 from .models import AdjustReason, Movement, SupplyItem, SupplyMovement
 
@@ -52,11 +52,8 @@ def prepare_movements(batch, items: list[Item]) -> list:
                                                                   SupplyItem.active.is_(True))))
 
     def row(item: Item) -> dict:
-        data, school = item.data, schools.get(item.data["school_id"])
-        if school is None:
-            raise OutOfScope(_l("Not in your area."), "school_id")
-        if school.kind is not UnitKind.school:
-            raise RuleError(_l("Supplies are kept by a school."), "school_id")
+        data, school = item.data, unit_of(schools, item, "school_id", (UnitKind.school,),
+                                          _l("Supplies are kept by a school."))
         if data["item_id"] not in known:
             raise RuleError(_l("The county does not count this item."), "item_id")
         return {SupplyMovement: {

@@ -3,9 +3,9 @@ with its entry form, and the county's items and standards. Views are thin: parse
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +19,7 @@ from ...navigation import add_entry
 from ...org.access import require_roles
 from ...org.forms import options
 from ...org.models import Role, UnitKind
-from ..common import new_record_id, refuse, scoped_school, submit
+from ..common import item_views, new_record_id, refuse, scoped_school, submit
 from . import export
 from . import operations as ops
 from .forms import ItemForm, MovementForm, basis_labels, movement_labels, reason_labels
@@ -96,14 +96,10 @@ def export_overview(fmt: str):
 def export_ledger(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     last = clock.local_today()
-    first = _day_arg("from", last.replace(day=1))
-    last = max(first, _day_arg("to", last))
+    first = day_arg("from", last.replace(day=1))
+    last = max(first, day_arg("to", last))
     table = export.ledger_table(unit, first, last, ops.movements(unit, first, last))
     return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", fmt, about=unit)
-
-
-def _day_arg(name: str, default: date) -> date:
-    return day_arg(name, default)
 
 
 # ---- the county's items --------------------------------------------------------------------
@@ -132,16 +128,4 @@ def _save_item(item: SupplyItem | None):
     return render_template("ledgers/supplies/item_form.html", form=form, item=item)
 
 
-@bp.route("/items/new", methods=["GET", "POST"])
-@county_only
-def new_item():
-    return _save_item(None)
-
-
-@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
-@county_only
-def edit_item(item_id: int):
-    item = db.session.get(SupplyItem, item_id) if 0 < item_id < 2**31 else None
-    if item is None:
-        abort(404)
-    return _save_item(item)
+item_views(bp, SupplyItem, _save_item, county_only)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...extensions import db
 from ...org.county import county_key
 from ...org.models import Staff, User
-from ...sync.models import RECORD_ID
+from ...sync.models import RECORD_ID, TypedRecord
 
 
 class Topic(str, enum.Enum):
@@ -23,22 +23,17 @@ class Topic(str, enum.Enum):
     other = "other"
 
 
-class TrainingSession(db.Model):
+class TrainingSession(TypedRecord, db.Model):
     __tablename__ = "training_session"
     __scope_column__ = "school_id"
     __table_args__ = (Index("ix_training_session_school_date", "school_id", "date"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     county_id: Mapped[int] = county_key("school_id")
     date: Mapped[dt.date]
     topic: Mapped[Topic] = mapped_column(db.Enum(Topic, native_enum=False, length=12))
     trainer: Mapped[str] = mapped_column(String(50))  # by whom: 县疾控中心 王医生 …
     note: Mapped[str | None] = mapped_column(String(200))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    device_id: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime]
-    received_at: Mapped[dt.datetime]
 
     attendees: Mapped[list[TrainingAttendee]] = relationship(viewonly=True)
     user: Mapped[User] = relationship()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ...errors import OutOfScope, RuleError
+from ...errors import RuleError
 from ...extensions import db
 from ...org.models import Staff, Unit, UnitKind
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
-from ..common import record_day
+from ..common import record_day, unit_of
 from .models import Topic, TrainingAttendee, TrainingSession
 
 MAX_DAYS_BACK = 90  # a session is often written up afterwards
@@ -35,11 +35,8 @@ def prepare_sessions(batch, items: list[Item]) -> list:
         select(Staff.id, Unit.path).join(Unit, Unit.id == Staff.unit_id).where(Staff.id.in_(wanted)))} if wanted else {}
 
     def row(item: Item) -> dict:
-        data, school = item.data, schools.get(item.data["school_id"])
-        if school is None:
-            raise OutOfScope(_l("Not in your area."), "school_id")
-        if school.kind is not UnitKind.school:
-            raise RuleError(_l("Training is recorded for a school's staff."), "school_id")
+        data, school = item.data, unit_of(schools, item, "school_id", (UnitKind.school,),
+                                          _l("Training is recorded for a school's staff."))
         if any(not staff.get(a["staff_id"], "").startswith(school.path) for a in data["attendees"]):
             raise RuleError(_l("A person ticked is not on this school's staff."), "attendees")
         return {TrainingSession: {"record_id": item.id, "school_id": school.id,

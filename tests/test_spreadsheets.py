@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import COUNTY_ZONE
 from webapp.spreadsheets import HEADER_ROW, Column, Table, write_csv, xlsx_bytes
 
 from .sheets import data_rows, formula_cells, header, workbook
@@ -62,8 +63,9 @@ def test_characters_a_spreadsheet_cannot_hold_are_dropped_not_a_500(ctx):
 
 
 def test_a_time_with_a_zone_is_shown_in_the_countys_time(ctx):
-    rows = data_rows(xlsx_bytes(table([["a", None, None, datetime(2026, 3, 2, tzinfo=timezone.utc)]])))
-    assert rows[0][3] == datetime(2026, 3, 2, 8, 0)
+    moment = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    rows = data_rows(xlsx_bytes(table([["a", None, None, moment]])))
+    assert rows[0][3] == moment.astimezone(COUNTY_ZONE).replace(tzinfo=None)
 
 
 def test_the_csv_file_has_the_same_lines_with_formulas_quoted(ctx):

@@ -89,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from .org.auth import bp as auth_bp
     from .org.import_routes import bp as imports_bp
     from .org import bp as org_bp
-    from .org import account_views, people_views, staff_views, unit_views  # noqa: F401  (they fill org's bp)
+    from .org import account_views, duplicate_views, people_views, staff_views, unit_views  # noqa: F401  (they fill org's bp)
     from .org.settings import bp as settings_bp
     from .pwa.routes import bp as pwa_bp
     from .sync.routes import bp as sync_bp

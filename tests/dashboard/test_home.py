@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from flask import template_rendered
 
+from tests.conftest import COUNTY_ZONE
 from webapp.extensions import db
 from webapp.org.settings import local_today
 from tests.health.helpers import push_one, report
@@ -24,7 +25,7 @@ def rendered(app):
 
 
 def _now_in_county() -> str:
-    return datetime.now(timezone(timedelta(hours=8))).isoformat()
+    return datetime.now(COUNTY_ZONE).isoformat()
 
 
 def test_an_admin_sees_todays_missing_reports_first(app, county, as_user):

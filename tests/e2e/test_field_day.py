@@ -2,15 +2,16 @@
 that clears, the session the check screen opens on, and the save confirmation under the thumb."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import COUNTY_ZONE
 from tests.e2e.conftest import log_in, save, wait_until_offline_ready, wait_until_synced
 
 pytestmark = pytest.mark.e2e
-CHINA = timezone(timedelta(hours=8))
+CHINA = COUNTY_ZONE  # the test county's zone (tests/conftest.py), not always +08:00
 
 
 def _check_class_with_a_fever(page, server) -> None:

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
 from flask import current_app
 
+from tests.conftest import COUNTY_ZONE
 from webapp.extensions import db
 from webapp.sync import engine
 
-CHINA = timezone(timedelta(hours=8))
+CHINA = COUNTY_ZONE  # the test county's zone (tests/conftest.py), not always +08:00
 DAY = date(2026, 3, 2)
 
 

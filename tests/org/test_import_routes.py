@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 import re
 import threading
 
@@ -13,7 +14,7 @@ from webapp.extensions import db
 from webapp.org import importer
 from webapp.org.models import Student, Unit, User
 from tests.sheets import data_rows, formula_cells
-from tests.org.test_importer import STAFF_HEADERS, STUDENT_HEADERS, csv_bytes, staff, student, xlsx
+from tests.org.test_importer import STAFF_HEADERS, STUDENT_HEADERS, csv_bytes, id_number, staff, student, xlsx
 
 
 @pytest.fixture
@@ -138,14 +139,15 @@ def test_cancel_deletes_the_kept_file(county, as_user, uploads):
 
 def test_the_database_is_checked_again_at_confirm(county, as_user, uploads):
     client = as_user("school_a1")
-    token = token_of(upload(client, xlsx([student("N1", 监护人电话="13700000000")], STUDENT_HEADERS))
+    number = id_number(date(2016, 5, 1))
+    token = token_of(upload(client, xlsx([student("N1", 监护人电话="13700000000", 身份证号=number)], STUDENT_HEADERS))
                      .get_data(as_text=True))
-    county.students_b1_1[0].student_no = "N1"  # meanwhile, another school registers the number
+    county.students_a1_1[1].id_number = number  # meanwhile, a colleague types the number on another child
     db.session.commit()
     response = client.post(f"/import/{token}/confirm")
     assert response.status_code == 200
     assert re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]*)</td>', response.get_data(as_text=True)) == [
-        ("2", "学号")]
+        ("2", "身份证号")]
     assert count(Student) == 12 and kept_files(uploads) == []
 
 

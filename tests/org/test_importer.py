@@ -183,18 +183,26 @@ def test_a_school_outside_the_admins_scope(ctx):
     assert "西镇一小" in plan.issues[0].message
 
 
-def test_a_student_number_of_a_student_outside_the_scope(ctx):
-    plan = plan_students(ctx.users.school_a1, [student("B11001")])
-    assert issues_at(plan) == {(2, "学号")}
+def test_a_student_number_of_another_school_is_a_new_student_of_this_one(ctx):
+    """Numbers are the school's own (issue 12.8): B1's number is answered like a fresh one."""
+    taken, fresh = plan_students(ctx.users.school_a1, [student("B11001")]), plan_students(ctx.users.school_a1, [student("Z9")])
+    assert taken.ok and fresh.ok and taken.count("new") == fresh.count("new") == 1
+    importer.apply_plan(taken)
+    assert {s.klass.parent.parent.name for s in db.session.scalars(select(Student).where(Student.student_no == "B11001"))} \
+        == {ctx.school_a1.name, ctx.school_b1.name}
 
 
-def test_an_id_number_that_belongs_to_another_student(ctx):
+def test_an_id_number_of_another_area_is_accepted_and_one_of_the_area_refused(ctx):
     taken = id_number(date(2015, 1, 2))
     ctx.students_b1_1[0].id_number = taken
     db.session.commit()
-    plan = plan_students(ctx.users.school_a1, [student("N1", 身份证号=taken, 出生日期="")])
-    assert issues_at(plan) == {(2, "身份证号")}
-    assert "B11001" not in plan.issues[0].message  # that student lies outside the school admin's area
+    elsewhere = plan_students(ctx.users.school_a1, [student("N1", 身份证号=taken, 出生日期="")])
+    assert elsewhere.ok and not elsewhere.issues  # the same answer as a number nobody has
+    mine = id_number(date(2015, 1, 3))
+    ctx.students_a1_1[0].id_number = mine
+    db.session.commit()
+    plan = plan_students(ctx.users.school_a1, [student("N2", 身份证号=mine, 出生日期="")])
+    assert issues_at(plan) == {(2, "身份证号")} and ctx.students_a1_1[0].student_no in plan.issues[0].message
 
 
 def test_rows_keep_their_excel_numbers_below_a_title_and_blank_rows(ctx):

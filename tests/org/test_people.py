@@ -228,16 +228,31 @@ def test_a_class_outside_my_area_is_refused(county, as_user, client):
     assert _student("A11999") is None
 
 
-def test_a_taken_student_number_or_id_number_is_refused_with_a_message(county, as_user, client):
+def test_a_number_taken_in_my_school_is_refused_and_one_of_another_school_answered_like_a_fresh_one(
+        county, as_user, client):
+    """No existence oracle (issue 12.8): a number known only outside my area gets the answer of one
+    nobody has; one of my own school (whose people I see) is refused with a message."""
     county.students_b1_1[0].id_number = GOOD_ID
     db.session.commit()
     as_user("school_a1")
     client.set_cookie("lang", "en")
-    page = _text(client.post("/people/new", data=_student_data(county, student_no="B11001")))
-    assert "Another student already has this student number." in page
-    page = _text(client.post("/people/new", data=_student_data(county, id_number=GOOD_ID)))
-    assert "Another student already has this ID number." in page
-    assert _student("A11999") is None
+    mine = county.students_a1_1[1].student_no
+    page = _text(client.post("/people/new", data=_student_data(county, student_no=mine)))
+    assert "Another student of this school already has this student number." in page
+    answers = []
+    for number, id_number in (("A11998", ""), ("B11001", GOOD_ID)):  # fresh, then both taken in B1
+        answer = client.post("/people/new", data=_student_data(county, student_no=number, id_number=id_number))
+        answers.append((answer.status_code, _text(client.get(answer.headers["Location"])).count("Student 新同学 added.")))
+    assert answers == [(302, 1), (302, 1)]
+    added = db.session.scalars(select(Student).where(Student.student_no == "B11001",
+                                                     Student.class_id == county.class_a1_1.id)).one()
+    assert added.id_number == GOOD_ID  # stored as typed; the county reconciles the two
+    first17 = "11010120100101002"
+    other = first17 + id_check_digit(first17)
+    county.students_a1_1[0].id_number = other
+    db.session.commit()
+    page = _text(client.post("/people/new", data=_student_data(county, student_no="A11997", id_number=other)))
+    assert "Another student in your area already has this ID number." in page
 
 
 def test_a_birth_date_that_contradicts_the_id_number_is_refused(county, as_user):

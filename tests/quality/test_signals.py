@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
+from tests.conftest import COUNTY_ZONE
 from webapp.quality import signals
 from webapp.quality.signals import Reading
 
@@ -26,7 +27,7 @@ def honest(days: int = 14, size: int = CLASS, seed: int = 1, sessions=("morning"
 
 
 def _reading(student, day, session, temperature, local, received_after=timedelta(minutes=3), present=True):
-    utc = local - timedelta(hours=8)
+    utc = local.replace(tzinfo=COUNTY_ZONE).astimezone(timezone.utc).replace(tzinfo=None)
     return Reading(student, day, session, present, temperature, utc, utc + received_after, local)
 
 

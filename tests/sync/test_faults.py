@@ -15,10 +15,9 @@ import json
 import os
 import random
 import signal
-import socket
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,12 +25,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.server import Phone, serve
+from tests.conftest import COUNTY_ZONE
 from webapp.extensions import db
 from webapp.health.models import CheckTally, HealthCheck
 from webapp.org.settings import local_today
 from webapp.sync.models import SyncRecord
 
-CHINA = timezone(timedelta(hours=8))
+CHINA = COUNTY_ZONE  # the test county's zone (tests/conftest.py), not always +08:00
 DAYS, BATCH, ATTEMPTS = 3, 6, 40
 FAIL_500, DROP_ANSWER = 0.05, 0.10
 

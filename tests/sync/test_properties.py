@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -107,7 +107,7 @@ def a_record(draw, ids: dict) -> tuple[dict, str | None]:
         data[f.name], bad = draw(st.sampled_from(bad_values(f))), f.name
     elif dice == 2:
         data["no_such_field"], bad = 1, "no_such_field"
-    moment = datetime.now(timezone(timedelta(hours=8))) - timedelta(minutes=draw(st.integers(1, 3 * 24 * 60)))
+    moment = datetime.now(COUNTY_ZONE) - timedelta(minutes=draw(st.integers(1, 3 * 24 * 60)))
     return {"id": str(uuid.uuid4()), "kind": kind.name, "recorded_at": moment.isoformat(timespec="seconds"),
             "data": data}, bad
 

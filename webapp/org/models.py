@@ -59,7 +59,7 @@ class Unit(db.Model):
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children",
                                                   foreign_keys=[parent_id])
-    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name",
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.sort_key",  # 二年级 before 三年级
                                                         foreign_keys=[parent_id])
 
     @property
@@ -108,11 +108,15 @@ class Student(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     county_id: Mapped[int] = county_key("class_id")
-    student_no: Mapped[str] = mapped_column(String(32), unique=True)
+    # Unique within the school (operations.save_student, the importer), not county-wide: a number of
+    # another school is no oracle (issue 12.8).
+    student_no: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(50))
     gender: Mapped[Gender] = mapped_column(db.Enum(Gender, native_enum=False, length=8))
     birth_date: Mapped[date | None]
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # Refused when someone in the editor's area has it; one elsewhere is accepted and listed for the
+    # county to reconcile (/people/duplicates), so the editor learns nothing of other areas.
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     guardian_name: Mapped[str | None] = mapped_column(String(50))
     guardian_phone: Mapped[str | None] = mapped_column(String(20))
     home_village: Mapped[str | None] = mapped_column(String(100))
@@ -134,7 +138,7 @@ class Staff(db.Model):
     name: Mapped[str] = mapped_column(String(50))
     position: Mapped[str | None] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)  # as a student's
     party_member: Mapped[bool] = mapped_column(default=False)
     is_volunteer: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
@@ -221,7 +225,10 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # logs in, as the username does
+    # A phone another area's account already logs in with: kept here, not for login, until the
+    # county reconciles the two (/people/duplicates); the creator is told the same as for a fresh one.
+    held_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     display_name: Mapped[str] = mapped_column(String(50))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20))

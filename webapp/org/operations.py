@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import OutOfScope, RuleError
 from ..extensions import db
+from . import numbers
 from .ordering import in_school_order, refresh_sort_keys
 from .models import (
     CHILD_KINDS,
@@ -149,14 +150,14 @@ def check_grant(granter: User, role: Role, scope: Unit) -> None:
 
 def create_account(username: str, display_name: str, role: Role, scope: Unit, password: str,
                    phone: str | None = None, staff: Staff | None = None,
-                   must_change_password: bool = True) -> User:
+                   must_change_password: bool = True, area: Unit | None = None) -> User:
+    """A new account. A phone another area's account logs in with is held (numbers.account_phone)."""
     username = username.strip()
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise RuleError(_l("This username is taken."), "username")
-    if phone and db.session.scalar(select(User.id).where(User.phone == phone)):
-        raise RuleError(_l("Another account already uses this phone number."), "phone")
+    phone, held = numbers.account_phone(phone, area)
     user = User(username=username, display_name=display_name, role=role, scope=scope,
-                phone=phone or None, staff=staff, must_change_password=must_change_password)
+                phone=phone, held_phone=held, staff=staff, must_change_password=must_change_password)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -270,24 +271,21 @@ def _check_sibling_name(parent: Unit, name: str, unit: Unit | None = None) -> No
         raise RuleError(_l("A unit of this name already stands there."), "name")
 
 
-def save_student(student: Student | None, klass: Unit, **values) -> Student:
-    """Create (`student` None) or update a student. Unique numbers are checked before anything changes."""
+def save_student(student: Student | None, klass: Unit, area: Unit | None = None, **values) -> Student:
+    """Create (`student` None) or update a student. Its numbers are checked before anything changes
+    (webapp/org/numbers.py: a student number within the school, an ID number within `area`)."""
     if klass.kind is not UnitKind.klass:
         raise RuleError(_l("A student belongs to a class."), "class_id")
-    _check_unique(Student, "student_no", values.get("student_no"), student,
-                  _l("Another student already has this student number."))
-    _check_unique(Student, "id_number", values.get("id_number"), student,
-                  _l("Another student already has this ID number."))
+    numbers.check_student(student, klass, area, values)
     _check_birth_date(values)
     return _write(student or Student(), values, klass=klass)
 
 
-def save_staff(staff: Staff | None, unit: Unit, **values) -> Staff:
+def save_staff(staff: Staff | None, unit: Unit, area: Unit | None = None, **values) -> Staff:
     """Create (`staff` None) or update a staff member."""
     if unit.kind not in STAFF_UNIT_KINDS:
         raise RuleError(_l("Staff belong to the county bureau, a township, a school or a village."), "unit_id")
-    _check_unique(Staff, "id_number", values.get("id_number"), staff,
-                  _l("Another staff member already has this ID number."))
+    numbers.check_staff(staff, unit, area, values)
     return _write(staff or Staff(), values, unit=unit)
 
 
@@ -298,17 +296,6 @@ def _write(record, values: dict, **place):
     db.session.add(record)
     db.session.flush()
     return record
-
-
-def _check_unique(model, column: str, value, current, message) -> None:
-    # Checked before the write: a clear message on the field instead of an IntegrityError.
-    if not value:
-        return
-    query = select(model.id).where(getattr(model, column) == value)
-    if current is not None and current.id is not None:
-        query = query.where(model.id != current.id)
-    if db.session.scalar(query):
-        raise RuleError(message, column)
 
 
 def _check_birth_date(values: dict) -> None:
@@ -372,7 +359,7 @@ def open_account(granter: User, username: str, display_name: str, role: Role, sc
     if staff is not None and db.session.scalar(select(User.id).where(User.staff_id == staff.id)):
         raise RuleError(_l("This staff member already has an account."), "staff")
     password = new_temporary_password()
-    return create_account(username, display_name, role, scope, password, phone, staff), password
+    return create_account(username, display_name, role, scope, password, phone, staff, area=granter.scope), password
 
 
 def regrant(granter: User, user: User, role: Role, scope: Unit) -> None:

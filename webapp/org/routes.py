@@ -114,7 +114,8 @@ class MemberEditor:
         if unit is None:
             return None
         try:
-            return self.save(record, unit, **{name: form[name].data for name in self.fields if name in form})
+            return self.save(record, unit, area=current_user.scope,
+                             **{name: form[name].data for name in self.fields if name in form})
         except RuleError as error:
             refuse(form, error)
             return None

@@ -167,12 +167,13 @@ class Plan:
         return [a for a in self.accounts if a.exists]
 
 
-def find_duplicates(plan: Plan, items: list[Item], keys: tuple[str, ...]) -> None:
-    """Two rows with the same key would be one person twice: name both rows."""
+def find_duplicates(plan: Plan, items: list[Item], keys: tuple[str, ...], compare: dict | None = None) -> None:
+    """Two rows with the same key would be one person twice: name both rows. `compare` names, for a
+    column, the value that decides sameness (a student number with its school)."""
     for key in keys:
         seen: dict[str, int] = {}
         for item in items:
-            value = item.data.get(key)
+            value = item.data.get((compare or {}).get(key, key))
             if value and value in seen:
                 plan.issues.append(Issue(item.row, plan.sheet.header(key),
                                          _("%(value)s is also on row %(other)s.", value=value, other=seen[value])))
@@ -201,13 +202,16 @@ def unit_named(reader: RowReader, units: UnitIndex, key: str, kinds=(UnitKind.sc
     return found[0] if len(found) == 1 else None
 
 
-def id_number_owners(model, id_numbers: list[str]) -> dict:
-    """Who holds these ID numbers now: {id number: (key, scope unit id)}."""
+def id_number_owners(model, id_numbers: list[str], area: dict) -> dict:
+    """Who in the area (`area`: its units by id) holds these ID numbers now: {id number: (key, scope
+    unit id)}. A holder elsewhere is no concern of the file (issue 12.8): the row goes in as typed,
+    and the county reconciles the two (/people/duplicates)."""
     key = model.student_no if model is Student else model.id
     scope_column = getattr(model, model.__scope_column__)
     owners = {}
     for chunk in chunks(id_numbers):
-        query = select(model.id_number, key, scope_column).where(model.id_number.in_(chunk))
+        query = select(model.id_number, key, scope_column).where(model.id_number.in_(chunk),
+                                                                  scope_column.in_(list(area)))
         owners.update({number: (owner, unit_id) for number, owner, unit_id in db.session.execute(query)})
     return owners
 

@@ -26,8 +26,8 @@ def plan_staff(plan: Plan, user: User) -> None:
     items = [item for number, values in plan.sheet.rows
              if (item := _read_staff(RowReader(plan.sheet, number, values, plan.issues), plan.units, user))]
     find_duplicates(plan, items, ("id_number", "phone"))
-    existing = _existing_staff(items)
-    owners = id_number_owners(Staff, [i.data["id_number"] for i in items if i.data["id_number"]])
+    existing = _existing_staff(items, plan.units.by_id)
+    owners = id_number_owners(Staff, [i.data["id_number"] for i in items if i.data["id_number"]], plan.units.by_id)
     for item in items:
         _compare_staff(plan, item, _match_staff(item, existing), owners)
     _plan_accounts(plan, items)
@@ -96,14 +96,15 @@ def _account_scope(r: RowReader, data: dict, user: User) -> Unit | PlannedUnit |
     return scope
 
 
-def _existing_staff(items: list[Item]) -> dict:
-    """Stored staff that rows may name: by ID number, by (unit, phone) and by (unit, name)."""
+def _existing_staff(items: list[Item], area: dict) -> dict:
+    """Stored staff of the area that rows may name: by ID number, by (unit, phone) and by (unit, name).
+    Someone outside the area is never matched (nor named): the row is a new person of the area."""
     columns = [Staff.id, Staff.unit_id, Staff.active, *(getattr(Staff, name) for name in STAFF_FIELDS)]
     found = {"id": {}, "phone": {}, "name": {}}
     lookups = (("id", Staff.id_number, "id_number"), ("phone", Staff.phone, "phone"), ("name", Staff.name, "name"))
     for index, column, key in lookups:
         for chunk in chunks([i.data[key] for i in items if i.data[key]]):
-            for row in db.session.execute(select(*columns).where(column.in_(chunk))):
+            for row in db.session.execute(select(*columns).where(column.in_(chunk), Staff.unit_id.in_(list(area)))):
                 found[index][row.id_number if index == "id" else (row.unit_id, getattr(row, key))] = row
     return found
 

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from ...extensions import db
 from ..county import fill_rows
-from ..models import Student, UnitKind, User, utcnow
+from ..models import Student, Unit, UnitKind, User, utcnow
 from .columns import GENDERS
 from .plan import (CHUNK, NEW, UPDATE, Item, Plan, PlannedUnit, UnitIndex, bulk_update, chunks, find_duplicates,
                     id_number_owners, mark_changes, unit_named)
@@ -22,11 +22,11 @@ STUDENT_FIELDS = ("name", "gender", "birth_date", "id_number", "guardian_name", 
 def plan_students(plan: Plan, user: User) -> None:
     items = [item for number, values in plan.sheet.rows
              if (item := _read_student(RowReader(plan.sheet, number, values, plan.issues), plan.units))]
-    find_duplicates(plan, items, ("student_no", "id_number"))
-    existing = _existing_students([i.data["student_no"] for i in items])
-    owners = id_number_owners(Student, [i.data["id_number"] for i in items if i.data["id_number"]])
+    find_duplicates(plan, items, ("student_no", "id_number"), compare={"student_no": "school_no"})
+    existing = _existing_students(items)
+    owners = id_number_owners(Student, [i.data["id_number"] for i in items if i.data["id_number"]], plan.units.by_id)
     for item in items:
-        _compare_student(plan, item, existing.get(item.data["student_no"]), owners)
+        _compare_student(plan, item, existing.get((item.data["school"].id, item.data["student_no"])), owners)
     plan.items = items
 
 
@@ -42,6 +42,8 @@ def _read_student(r: RowReader, units: UnitIndex) -> Item | None:
         return None
     _check_id_matches(r, data)
     data["class"] = units.child(units.child(school, UnitKind.grade, grade), UnitKind.klass, klass)
+    # A student number is unique within its school (issue 12.8): two schools may both have 001.
+    data["school"], data["school_no"] = school, SchoolNumber(school.id, data["student_no"])
     return Item(r.number, data) if r.ok else None
 
 
@@ -59,14 +61,35 @@ def _check_id_matches(r: RowReader, data: dict) -> None:
         r.fail("gender", _("The gender differs from the one in the ID number."))
 
 
-def _existing_students(numbers: list[str]) -> dict:
-    """The stored students with these numbers, by number: one query per thousand, not one per row."""
-    columns = [Student.id, Student.student_no, Student.class_id, Student.active,
+class SchoolNumber(str):
+    """A student number with its school: equal only within one school (the file's duplicates are
+    found per school), shown as the number itself."""
+
+    def __new__(cls, school_id: int, number: str):
+        value = super().__new__(cls, number)
+        value.school_id = school_id
+        return value
+
+    def __eq__(self, other):
+        return isinstance(other, SchoolNumber) and (self.school_id, str(self)) == (other.school_id, str(other))
+
+    def __hash__(self):
+        return hash((self.school_id, str(self)))
+
+
+def _existing_students(items: list[Item]) -> dict:
+    """The stored students with these numbers in the rows' schools, by (school id, number): one
+    query per thousand, not one per row."""
+    schools = {item.data["school"].id for item in items}
+    columns = [Student.id, Student.student_no, Student.class_id, Student.active, Unit.path,
                *(getattr(Student, name) for name in STUDENT_FIELDS)]
     found = {}
-    for chunk in chunks(numbers):
-        for row in db.session.execute(select(*columns).where(Student.student_no.in_(chunk))):
-            found[row.student_no] = row
+    for chunk in chunks([i.data["student_no"] for i in items]):
+        query = select(*columns).join(Unit, Unit.id == Student.class_id).where(Student.student_no.in_(chunk))
+        for row in db.session.execute(query):
+            school = next((int(i) for i in row.path.strip("/").split("/") if i and int(i) in schools), None)
+            if school is not None:
+                found[(school, row.student_no)] = row
     return found
 
 

@@ -5,8 +5,8 @@ here from each row's unit path: a unit's county is the first id of its path; eve
 takes the county of the row its source column names (its unit, its user, its screening …), the
 tables in an order where a source is always filled before the rows that read it.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-03 10:30:00
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from webapp.extensions import db
-from webapp.sync.models import TypedRecord
+from webapp.sync.models import RecordPart, TypedRecord
 
 
 def test_every_ledger_row_of_a_synced_record_is_a_typed_record(app):
@@ -14,6 +14,9 @@ def test_every_ledger_row_of_a_synced_record_is_a_typed_record(app):
                                               for fk in m.local_table.foreign_keys)]
     assert len(typed) >= 5
     assert [c.__name__ for c in typed if not issubclass(c, TypedRecord)] == []
+    parts = [m.class_ for m in tables if any(fk.column.name == "record_id" and fk.column.table.name != "sync_record"
+                                             and fk.parent.primary_key for fk in m.local_table.foreign_keys)]
+    assert len(parts) >= 3 and [c.__name__ for c in parts if not issubclass(c, RecordPart)] == []
 
 
 @pytest.mark.parametrize("ledger", ["supplies", "reopening"])

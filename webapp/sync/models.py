@@ -39,6 +39,21 @@ class TypedRecord:
     recorded_at: Mapped[datetime]
     received_at: Mapped[datetime]
 
+    @declared_attr
+    def user(cls) -> Mapped[User]:
+        return relationship(User)
+
+
+class RecordPart:
+    """A row a typed record lists (an area a disinfection ticked, a person a session trained, a student
+    tapped): keyed by its record (`__part_of__`, the record's table) and by the thing it names."""
+
+    __part_of__: str
+
+    @declared_attr
+    def record_id(cls) -> Mapped[str]:
+        return mapped_column(RECORD_ID, ForeignKey(f"{cls.__part_of__}.record_id"), primary_key=True)
+
 
 class SyncRecord(db.Model):
     """One record as the phone sent it: who, which device, the phone's time and the server's."""

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
 from ...org.county import county_key
-from ...org.models import Unit, User, utcnow
-from ...sync.models import RECORD_ID, TypedRecord
+from ...org.models import Unit, utcnow
+from ...sync.models import RecordPart, TypedRecord
 
 
 class AreaKind(str, enum.Enum):
@@ -90,16 +90,15 @@ class Entry(TypedRecord, db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
 
     areas: Mapped[list[EntryArea]] = relationship(order_by="EntryArea.area_id", viewonly=True)
-    user: Mapped[User] = relationship()
 
 
-class EntryArea(db.Model):
+class EntryArea(RecordPart, db.Model):
     """An area an entry ticked."""
 
+    __part_of__ = "disinfection_entry"
     __tablename__ = "disinfection_entry_area"
     __table_args__ = (Index("ix_disinfection_entry_area_area", "area_id"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("disinfection_entry.record_id"), primary_key=True)
     county_id: Mapped[int] = county_key("record_id")
     area_id: Mapped[int] = mapped_column(ForeignKey("disinfection_area.id"), primary_key=True)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ...extensions import db
 from ...org.county import county_key
 from ...org.models import Student, utcnow
-from ...sync.models import RECORD_ID, TypedRecord
+from ...sync.models import RECORD_ID, RecordPart, TypedRecord
 
 
 class OnlineDay(TypedRecord, db.Model):
@@ -38,12 +38,12 @@ class OnlineDay(TypedRecord, db.Model):
     effective_at: Mapped[dt.datetime]
 
 
-class OnlineException(db.Model):
+class OnlineException(RecordPart, db.Model):
     """A student tapped on a class's day: absent from the lesson, no homework, homework not marked."""
 
+    __part_of__ = "online_day"
     __tablename__ = "online_exception"
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("online_day.record_id"), primary_key=True)
     county_id: Mapped[int] = county_key("record_id")
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), primary_key=True)
     absent: Mapped[bool]

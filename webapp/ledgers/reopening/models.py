@@ -11,11 +11,11 @@ import datetime as dt
 import enum
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ...extensions import db
 from ...org.county import county_key
-from ...org.models import User, utcnow
+from ...org.models import utcnow
 from ...sync.models import RECORD_ID, TypedRecord
 
 
@@ -53,7 +53,6 @@ class PlanUpdate(TypedRecord, db.Model):
     note: Mapped[str | None] = mapped_column(String(300))
     effective_at: Mapped[dt.datetime]
 
-    user: Mapped[User] = relationship()
 
 
 class PlanState(db.Model):

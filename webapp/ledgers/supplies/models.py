@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
 from ...org.county import county_key
-from ...org.models import Unit, User, utcnow
+from ...org.models import Unit, utcnow
 from ...sync.models import TypedRecord
 
 
@@ -88,7 +88,6 @@ class SupplyMovement(TypedRecord, db.Model):
 
     item: Mapped[SupplyItem] = relationship()
     school: Mapped[Unit] = relationship(foreign_keys=[school_id])
-    user: Mapped[User] = relationship()
 
     @property
     def change(self) -> float:

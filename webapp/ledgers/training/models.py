@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
 from ...org.county import county_key
-from ...org.models import Staff, User
-from ...sync.models import RECORD_ID, TypedRecord
+from ...org.models import Staff
+from ...sync.models import RecordPart, TypedRecord
 
 
 class Topic(str, enum.Enum):
@@ -36,14 +36,13 @@ class TrainingSession(TypedRecord, db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
 
     attendees: Mapped[list[TrainingAttendee]] = relationship(viewonly=True)
-    user: Mapped[User] = relationship()
 
 
-class TrainingAttendee(db.Model):
+class TrainingAttendee(RecordPart, db.Model):
+    __part_of__ = "training_session"
     __tablename__ = "training_attendee"
     __table_args__ = (Index("ix_training_attendee_staff", "staff_id"),)
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("training_session.record_id"), primary_key=True)
     county_id: Mapped[int] = county_key("record_id")
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
 

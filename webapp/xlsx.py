@@ -47,9 +47,25 @@ def _serial(value) -> tuple[float, int]:
     return (value.hour * 3600 + value.minute * 60 + value.second) / 86400, TIME
 
 
-def _cell(ref: str, value) -> str:
+_MEMO_MAX = 50_000  # distinct texts and times remembered while a sheet is written
+
+
+def _cell(ref: str, value, memo: dict | None = None) -> str:
+    """A cell's XML. With `memo`, the part after the reference is built once per distinct text or time
+    (a ledger repeats its labels, places and minutes on every row)."""
     if value is None or value == "":  # an empty text is no cell, as in openpyxl
         return ""
+    if memo is None or type(value) in (int, float, bool):
+        return _cell_xml(ref, value)
+    tail = memo.get(value)
+    if tail is None:
+        if len(memo) > _MEMO_MAX:
+            memo.clear()
+        tail = memo[value] = _cell_xml("", value)[len('<c r=""'):]
+    return f'<c r="{ref}"{tail}'
+
+
+def _cell_xml(ref: str, value) -> str:
     if isinstance(value, Text):
         style = f' s="{value.style}"' if value.style else ""
         return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{escape(value.value)}</t></is></c>'
@@ -87,13 +103,14 @@ class Writer:
         with self.zip.open(f"xl/worksheets/sheet{number}.xml", "w") as raw:
             raw.write(self._head(sheet).encode())
             chunk: list[str] = []
+            memo: dict = {}
             for last_row, row in enumerate(rows, start=1):
                 while len(letters) < len(row):
                     letters.append(column_letter(len(letters) + 1))
                 last_column = max(last_column, len(row))
                 if sheet.filter_row and last_row >= sheet.filter_row and not ended:
                     ended, block_end = not any(v is not None for v in row), last_row if row else block_end
-                cells = "".join(_cell(f"{letters[i]}{last_row}", value) for i, value in enumerate(row))
+                cells = "".join(_cell(f"{letters[i]}{last_row}", value, memo) for i, value in enumerate(row))
                 chunk.append(f'<row r="{last_row}">{cells}</row>')
                 if len(chunk) >= 500:
                     raw.write("".join(chunk).encode())

@@ -1,11 +1,12 @@
 """The duty record kinds through the real sync engine: validation, scope, flags, attendance, pull."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import COUNTY_ZONE
 from webapp.duty import operations as ops
 from webapp.duty.models import CheckpointEntry, ShiftAttendance
 from webapp.extensions import db
@@ -158,7 +159,7 @@ def test_the_phone_pulls_the_users_shifts_and_their_checkpoints(duty):
     assert [s["id"] for s in shifts] == [mine.id]
     item = shifts[0]
     assert item["checkpoint_id"] == duty.cp_b.id and item["leader"] == "王老师" and item["active"]
-    assert item["starts_at"].endswith("+08:00")
+    assert item["starts_at"].endswith(datetime.now(COUNTY_ZONE).isoformat()[-6:])  # the county's offset
     checkpoints = reference.items("checkpoints", c.users.homeroom_a1)
     assert [(cp["id"], cp["name"], cp["active"]) for cp in checkpoints] == [(duty.cp_b.id, "西村卡点", True)]
 

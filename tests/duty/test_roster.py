@@ -1,11 +1,12 @@
 """The roster rules: bulk create, copy a week, replace a person, and the two warnings."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import COUNTY_ZONE
 from webapp.duty import clock
 from webapp.duty import operations as ops
 from webapp.duty.models import Shift, ShiftAssignment
@@ -32,7 +33,8 @@ def test_bulk_create_makes_every_slot_of_every_day_at_local_times(duty):
     assert clock.to_local(first.starts_at).replace(tzinfo=None) == datetime.combine(duty.monday, time(7))
     assert clock.to_local(second.ends_at).replace(tzinfo=None) == datetime.combine(duty.monday, time(19))
     # Stored in naive UTC: 07:00 in Shanghai is 23:00 the day before.
-    assert first.starts_at == datetime.combine(duty.monday - timedelta(days=1), time(23))
+    local_seven = datetime.combine(duty.monday, time(7), tzinfo=COUNTY_ZONE)
+    assert first.starts_at == local_seven.astimezone(timezone.utc).replace(tzinfo=None)
     assert {s.needed for s in created} == {3}
     assert clock.to_local(created[-1].starts_at).date() == duty.monday + timedelta(days=13)
 

@@ -1,7 +1,7 @@
 """The day's check ledger (晨午检台账) as a spreadsheet, in the columns people already file."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +42,8 @@ class Words:
     yes: str
     not_measured: str
     none: str
+    minutes: dict = field(default_factory=dict, compare=False)  # memos for one file
+    places: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def now(cls) -> Words:
@@ -52,12 +54,26 @@ class Words:
                    _("Not checked"), _("Yes"), _("Not measured"), _("None"))
 
     def symptoms(self, symptoms) -> str:
-        return self.separator.join(self.symptom.get(s, s) for s in symptoms or ())
+        return self.separator.join(self.symptom.get(s, s) for s in symptoms or ()) if symptoms else ""
+
+    def local(self, moment):
+        """spreadsheets.local_time, once per minute of the day: the zone's offset is whole minutes, so
+        the minute's county time is the moment's (a county's checks fall in a few hundred minutes)."""
+        if moment is None:
+            return None
+        minute = moment.replace(second=0, microsecond=0)
+        found = self.minutes.get(minute)
+        if found is None:
+            found = self.minutes[minute] = local_time(minute)
+        return found
 
 
 def _cells(row: LedgerRow, names: dict[int, str], words: Words) -> list:
     ids = row.unit_path
-    township, school, klass = (names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2, 4))
+    places = words.places.get(ids[-1])  # (township, school, class) of the person's unit, once per unit
+    if places is None:
+        places = words.places[ids[-1]] = tuple(names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2, 4))
+    township, school, klass = places
     head = [row.day, words.session[row.session], township, school, "" if row.is_staff else klass,
             words.staff if row.is_staff else words.student, row.name]
     if not row.checked:
@@ -66,7 +82,7 @@ def _cells(row: LedgerRow, names: dict[int, str], words: Words) -> list:
     temperature = row.temperature if row.temperature is not None else words.not_measured if row.present else ""
     symptoms = words.symptoms(row.symptoms) or (words.none if row.present else "")
     return [*head, words.yes, row.present, words.reason[row.absence_reason] if row.absence_reason else "",
-            temperature, symptoms, row.note or "", row.by, local_time(row.recorded_at)]
+            temperature, symptoms, row.note or "", row.by, words.local(row.recorded_at)]
 
 
 def ledger_table(root: Unit, day: date) -> Table:

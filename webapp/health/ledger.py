@@ -8,11 +8,12 @@ rows never sit in memory at once and no query scans more than a chunk's checks.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
@@ -60,24 +61,33 @@ def _chunk(unit_ids: list[int], rank: dict[int, int], paths: dict[int, list[int]
     roll = select(model.id, model.name, unit_column).where(unit_column.in_(unit_ids), model.active.is_(True))
     if person == "staff":
         roll = roll.where(Staff.is_volunteer.is_(False))
-    people = {pid: (rank.get(unit_id, 0), name, unit_id) for pid, name, unit_id in db.session.execute(roll)}
+    # Core results on the session's connection: the ORM's result layer cost more than the query.
+    connection = db.session.connection()
+    people = {pid: (rank.get(unit_id, 0), name, unit_id) for pid, name, unit_id in connection.execute(roll)}
     on_roll, staff = set(people), person == "staff"
     checks: dict[tuple[int, CheckSession], LedgerRow] = {}
     c = _ranked(unit_ids, day, person).c
     person_id = getattr(c, _person_column(person).key)
+    # The symptoms as their JSON text, parsed only when there are some (most checks have none).
     query = (select(person_id, model.name, c.unit_id, c.session, c.present, c.absence_reason, c.temperature,
-                    c.symptoms, c.note, User.display_name, c.recorded_at)
+                    cast(c.symptoms, Text), c.note, User.display_name, c.recorded_at)
              .join(model, model.id == person_id).join(User, User.id == c.user_id).where(c.rank == 1))
-    for pid, name, unit_id, session, *found in db.session.execute(query):
+    for pid, name, unit_id, session, present, reason, temperature, symptoms, *found in \
+            connection.execute(query).all():
         people.setdefault(pid, (rank.get(unit_id, 0), name, unit_id))  # checked, though no longer on the roll
-        checks[(pid, session)] = LedgerRow(day, session, paths[people[pid][2]], name, staff, True, *found)
+        checks[(pid, session)] = LedgerRow(day, session, paths[people[pid][2]], name, staff, True, present, reason,
+                                           temperature, _symptoms(symptoms), *found)
     rows = []
     # (rank, name, id) tuples sort in C: a key function per person cost more than the query.
-    for _place, name, pid, unit_id in sorted((place, name, pid, unit_id)
-                                             for pid, (place, name, unit_id) in people.items()):
+    for _place, name, pid, unit_id in sorted([(place, name, pid, unit_id)
+                                              for pid, (place, name, unit_id) in people.items()]):
         for session in SESSIONS:
             if (pid, session) in checks:
                 rows.append(checks[(pid, session)])
             elif pid in on_roll:  # expected and not checked: 未检
                 rows.append(LedgerRow(day, session, paths[unit_id], name, staff, False))
     return rows
+
+
+def _symptoms(text: str | None) -> tuple:
+    return () if not text or text == "[]" else tuple(json.loads(text))

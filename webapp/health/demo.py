@@ -21,6 +21,7 @@ from ..org.models import Staff, Student, User
 from ..org.settings import Settings, county_zone, cutoff_moment, local_today
 from ..sync.engine import content_hash
 from ..sync.models import SyncRecord
+from ..org.county import fill_rows
 from . import tallies
 from .models import DailyReport, HealthCheck
 
@@ -56,7 +57,8 @@ def seed_demo(session, county: SimpleNamespace, rng, today: date | None = None) 
     batch = build_batch(session, county, rng, today or local_today())
     for model, rows in ((SyncRecord, batch.envelopes), (HealthCheck, batch.checks), (DailyReport, batch.reports)):
         for start in range(0, len(rows), CHUNK):
-            session.execute(insert(model.__table__), rows[start:start + CHUNK])  # Core: no ORM bookkeeping
+            chunk = fill_rows(model.__table__, rows[start:start + CHUNK])  # the county key, set-wise
+            session.execute(insert(model.__table__), chunk)  # Core: no ORM bookkeeping
     session.flush()
     tallies.rebuild()  # written past the push: the leaders' counts are computed from the rows
 

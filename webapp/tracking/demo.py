@@ -18,6 +18,7 @@ from ..health.models import AbsenceReason, CheckSession, HealthCheck
 from ..org.models import Staff, Student
 from ..org.settings import local_today
 from ..sync.models import SyncRecord
+from ..org.county import fill_rows
 from . import operations as rules
 from .models import (FollowUp, IllnessFollowUp, Isolation, IsolationChange, RiskArea, RiskLevel, Screening,
                      ScreeningTrip, StatusChange, SupportFollowUp)
@@ -62,7 +63,7 @@ def seed_demo(session, county: SimpleNamespace, rng, today: date | None = None) 
     for model in (SyncRecord, *out.rows):
         rows = out.envelopes if model is SyncRecord else out.rows[model]
         for start in range(0, len(rows), CHUNK):
-            session.execute(insert(model.__table__), rows[start:start + CHUNK])
+            session.execute(insert(model.__table__), fill_rows(model.__table__, rows[start:start + CHUNK]))
     session.flush()
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import insert, text
 from werkzeug.security import generate_password_hash
 
 from webapp.health.models import DailyReport, HealthCheck
+from webapp.org.county import fill_rows
 from webapp.org.models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
 from webapp.org.settings import Settings, county_zone, cutoff_moment
 from webapp.sync.engine import content_hash
@@ -80,12 +81,15 @@ class Writer:
         self.rows: dict[str, list[dict]] = {table.name: [] for table in self.tables}
         self.counts: dict[str, int] = {table.name: 0 for table in self.tables}
         self.last_id: dict[str, int] = {}
+        self.county_id: int | None = None  # every row's county key (one county per run)
 
     def next_id(self, table: str) -> int:
         self.last_id[table] = self.last_id.get(table, 0) + 1
         return self.last_id[table]
 
     def add(self, table: str, row: dict) -> None:
+        if table == "unit" and row.get("parent_id") is None:
+            self.county_id = row["id"]
         self.rows[table].append(row)
         if len(self.rows[table]) >= CHUNK:
             self.flush()
@@ -94,7 +98,7 @@ class Writer:
         # A child's parent may still sit in an earlier table's buffer: write every table, in order.
         for table in self.tables:
             if self.rows[table.name]:
-                self.session.execute(insert(table), self.rows[table.name])
+                self.session.execute(insert(table), fill_rows(table, self.rows[table.name], self.county_id))
                 self.counts[table.name] += len(self.rows[table.name])
                 self.rows[table.name] = []
 

@@ -109,15 +109,15 @@ def _history(county, earlier_days: int) -> None:
         WHERE u.kind IN ('klass', 'school')"""), span)
     db.session.execute(text("""
         INSERT INTO sync_record (id, kind, user_id, device_id, recorded_at, recorded_offset_minutes, received_at,
-                                 content_hash, data)
+                                 content_hash, data, county_id)
         SELECT id, 'daily_report', :user, 'bench', day + time '01:30', 480, day + time '01:30',
-               md5(id::text) || md5(unit_id::text), json_build_object('unit_id', unit_id, 'date', day)
+               md5(id::text) || md5(unit_id::text), json_build_object('unit_id', unit_id, 'date', day), :county
         FROM bench_history"""), span)
     db.session.execute(text("""
         INSERT INTO daily_report (record_id, unit_id, date, zero_report, expected, checked, absent, abnormal, late,
-                                  user_id, device_id, recorded_at, received_at, effective_at)
+                                  user_id, device_id, recorded_at, received_at, effective_at, county_id)
         SELECT id, unit_id, day, true, 40, 40, 0, 0, false, :user, 'bench', day + time '01:30',
-               day + time '01:30', day + time '01:30' FROM bench_history"""), span)
+               day + time '01:30', day + time '01:30', :county FROM bench_history"""), span)
     db.session.commit()
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import insert, select
 
 from webapp.extensions import db
+from webapp.org.county import fill_rows
 from webapp.ledgers.common import school_sizes
 from webapp.ledgers.supplies import operations as ops
 from webapp.ledgers.supplies import stock
@@ -90,8 +91,8 @@ def _ledgers(county) -> int:
                              "note": None, "stock_after": 0, "difference": None, "below_zero": False,
                              "user_id": user_id, "device_id": "bench", "recorded_at": moment, "received_at": moment})
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(SyncRecord), envelopes[start:start + CHUNK])
-        db.session.execute(insert(SupplyMovement), rows[start:start + CHUNK])
+        db.session.execute(insert(SyncRecord), fill_rows(SyncRecord.__table__, envelopes[start:start + CHUNK]))
+        db.session.execute(insert(SupplyMovement), fill_rows(SupplyMovement.__table__, rows[start:start + CHUNK]))
     _walk_all()
     return len(rows)
 

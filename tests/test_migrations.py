@@ -117,6 +117,10 @@ def test_records_stored_before_the_uuid_and_effective_time_migrations_are_intact
         follow_up = db.session.get(EntryFollowUp, 1)
         assert follow_up.entry_id == ENTRY_ID and follow_up.entry.flagged
         assert db.session.get(CheckpointEntry, ENTRY_ID).checkpoint.name == "东村卡点"
+        # The county key (0022): every row knows its county, back-filled from its unit's path.
+        for table in ("unit", "student", "user_account", "checkpoint", "sync_record", "health_check", "daily_report",
+                      "checkpoint_entry", "checkpoint_entry_follow_up"):
+            assert db.session.execute(text(f"SELECT DISTINCT county_id FROM {table}")).scalars().all() == [1], table
         db.session.remove()
         downgrade(revision="0001")
         assert db.session.scalar(text("SELECT id FROM sync_record WHERE kind = 'health_check'")) == CHECK_ID

@@ -55,6 +55,8 @@ def _register_record_kinds() -> None:
 def _init_extensions(app: Flask) -> None:
     _import_models()
     _register_record_kinds()
+    from .org import county
+    county.install()  # every new row gets its county key (org/county.py)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)

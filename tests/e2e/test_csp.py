@@ -50,8 +50,9 @@ def test_the_field_screens_run_under_the_policy(server, phone):
 def test_a_volunteers_page_runs_under_the_policy(server, phone):
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     volunteer = server.scalar("SELECT id FROM staff WHERE name = '赵志愿'")
-    server.execute("INSERT INTO volunteer_link (id, staff_id, created_at, expires_at) VALUES ('csp-link', ?, ?, ?)",
-                   volunteer, str(now), str(now + timedelta(days=30)))
+    server.execute("INSERT INTO volunteer_link (id, staff_id, created_at, expires_at, county_id) "
+                   "SELECT 'csp-link', id, ?, ?, county_id FROM staff WHERE id = ?",
+                   str(now), str(now + timedelta(days=30)), volunteer)
     token = URLSafeSerializer("e2e-secret", salt="volunteer-link").dumps("csp-link")
     page = phone.open()
     answer = page.goto(f"{server.url}/v/{token}")

@@ -16,8 +16,8 @@ def _areas(server) -> list[int]:
     school = server.scalar("SELECT id FROM unit WHERE name = '东镇一小'")
     now = str(datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0))
     for name, kind in (("一(1)班教室", "classroom"), ("一(2)班教室", "classroom"), ("校门", "gate")):
-        server.execute("INSERT INTO disinfection_area (unit_id, name, kind, due_times, active, updated_at) "
-                       "VALUES (?, ?, ?, NULL, 1, ?)", school, name, kind, now)
+        server.execute("INSERT INTO disinfection_area (unit_id, name, kind, due_times, active, updated_at, county_id) "
+                       "SELECT id, ?, ?, NULL, 1, ?, county_id FROM unit WHERE id = ?", name, kind, now, school)
     return [row[0] for row in server.query("SELECT id FROM disinfection_area ORDER BY id")]
 
 

@@ -22,15 +22,16 @@ def _book_volunteer_on_a_shift_now(server) -> int:
     village = server.scalar("SELECT id FROM unit WHERE name = '东村'")
     volunteer = server.scalar("SELECT id FROM staff WHERE name = '赵志愿'")
     now = _utc(timedelta())
-    server.execute("INSERT INTO checkpoint (name, unit_id, address, active_from, created_at, updated_at) "
-                   "VALUES ('东村卡点', ?, '东村村口', '2020-01-01', ?, ?)", village, now, now)
+    server.execute("INSERT INTO checkpoint (name, unit_id, address, active_from, created_at, updated_at, county_id) "
+                   "SELECT '东村卡点', id, '东村村口', '2020-01-01', ?, ?, county_id FROM unit WHERE id = ?",
+                   now, now, village)
     checkpoint = server.scalar("SELECT id FROM checkpoint")
     server.execute("INSERT INTO shift (checkpoint_id, starts_at, ends_at, needed, leader_id, cancelled, created_at, "
-                   "updated_at) VALUES (?, ?, ?, 2, ?, 0, ?, ?)", checkpoint, _utc(timedelta(hours=-1)),
-                   _utc(timedelta(hours=5)), volunteer, now, now)
+                   "updated_at, county_id) SELECT id, ?, ?, 2, ?, 0, ?, ?, county_id FROM checkpoint WHERE id = ?",
+                   _utc(timedelta(hours=-1)), _utc(timedelta(hours=5)), volunteer, now, now, checkpoint)
     shift = server.scalar("SELECT id FROM shift")
-    server.execute("INSERT INTO shift_assignment (shift_id, staff_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                   shift, volunteer, now, now)
+    server.execute("INSERT INTO shift_assignment (shift_id, staff_id, created_at, updated_at, county_id) "
+                   "SELECT id, ?, ?, ?, county_id FROM shift WHERE id = ?", volunteer, now, now, shift)
     return shift
 
 
@@ -91,8 +92,9 @@ def test_a_volunteers_link_opened_once_reads_offline_and_a_revoked_one_is_forgot
 
     _book_volunteer_on_a_shift_now(server)
     volunteer = server.scalar("SELECT id FROM staff WHERE name = '赵志愿'")
-    server.execute("INSERT INTO volunteer_link (id, staff_id, created_at, expires_at) VALUES ('e2e-link', ?, ?, ?)",
-                   volunteer, _utc(timedelta()), _utc(timedelta(days=30)))
+    server.execute("INSERT INTO volunteer_link (id, staff_id, created_at, expires_at, county_id) "
+                   "SELECT 'e2e-link', id, ?, ?, county_id FROM staff WHERE id = ?",
+                   _utc(timedelta()), _utc(timedelta(days=30)), volunteer)
     token = URLSafeSerializer("e2e-secret", salt="volunteer-link").dumps("e2e-link")
     page = phone.open()
     page.goto(f"{server.url}/v/{token}")

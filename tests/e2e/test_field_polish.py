@@ -18,8 +18,9 @@ pytestmark = pytest.mark.e2e
 def test_a_volunteers_first_visit_shows_no_false_update_banner(server, phone):
     _book_volunteer_on_a_shift_now(server)
     volunteer = server.scalar("SELECT id FROM staff WHERE name = '赵志愿'")
-    server.execute("INSERT INTO volunteer_link (id, staff_id, created_at, expires_at) VALUES ('polish', ?, ?, ?)",
-                   volunteer, _utc(timedelta()), _utc(timedelta(days=30)))
+    server.execute("INSERT INTO volunteer_link (id, staff_id, created_at, expires_at, county_id) "
+                   "SELECT 'polish', id, ?, ?, county_id FROM staff WHERE id = ?",
+                   _utc(timedelta()), _utc(timedelta(days=30)), volunteer)
     page = phone.open()
     page.goto(f"{server.url}/v/{URLSafeSerializer('e2e-secret', salt='volunteer-link').dumps('polish')}")
     _wait_until_kept_offline(page)

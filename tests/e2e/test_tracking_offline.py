@@ -21,8 +21,9 @@ def _today() -> str:
 def test_a_followup_recorded_offline_leaves_the_list_and_arrives_once(server, phone):
     teacher = server.scalar("SELECT id FROM staff WHERE name = '王老师'")
     klass = server.scalar("SELECT class_id FROM student WHERE student_no = 'A11001'")
-    server.execute("INSERT INTO responsibility (staff_id, unit_id, created_at, valid_from) "
-                   "VALUES (?, ?, '2026-01-01 00:00:00', '2026-01-01 00:00:00')", teacher, klass)
+    server.execute("INSERT INTO responsibility (staff_id, unit_id, created_at, valid_from, county_id) "
+                   "SELECT id, ?, '2026-01-01 00:00:00', '2026-01-01 00:00:00', county_id FROM staff WHERE id = ?",
+                   klass, teacher)
     student, name = server.query("SELECT id, name FROM student WHERE student_no = 'A11001'")[0]
 
     page = phone.open()

@@ -7,6 +7,7 @@ from sqlalchemy import DDL, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import Unit, utcnow
 
 KEEP_AT_LEAST_DAYS = 3 * 365 + 1  # the law's floor; the setting AUDIT_KEEP_DAYS may only be longer
@@ -28,9 +29,10 @@ class AuditEntry(db.Model):
     subject_kind: Mapped[str | None] = mapped_column(String(32))
     subject_id: Mapped[str | None] = mapped_column(String(40))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int | None] = county_key("unit_id", "user_id", nullable=True)
     detail: Mapped[str] = mapped_column(String(300), default="")
 
-    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    unit: Mapped[Unit | None] = relationship(lazy="joined", foreign_keys=[unit_id])
 
     __table_args__ = (Index("ix_audit_entry_subject", "subject_kind", "subject_id"),)
 

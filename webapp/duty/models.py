@@ -20,6 +20,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import Staff, Unit, User, utcnow
 from ..sync.models import RECORD_ID
 
@@ -33,6 +34,7 @@ class Checkpoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("unit_id")
     address: Mapped[str] = mapped_column(String(200), default="")
     active_from: Mapped[date]
     active_to: Mapped[date | None]
@@ -40,7 +42,7 @@ class Checkpoint(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     leader: Mapped[Staff | None] = relationship()
 
     def is_active_on(self, day: date) -> bool:
@@ -61,6 +63,7 @@ class Shift(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
+    county_id: Mapped[int] = county_key("checkpoint_id")
     starts_at: Mapped[datetime] = mapped_column(index=True)  # naive UTC
     ends_at: Mapped[datetime]  # naive UTC
     needed: Mapped[int] = mapped_column(default=2)
@@ -95,6 +98,7 @@ class ShiftAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id"), index=True)
+    county_id: Mapped[int] = county_key("shift_id")
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
@@ -111,6 +115,7 @@ class VolunteerLink(db.Model):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    county_id: Mapped[int] = county_key("staff_id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     expires_at: Mapped[datetime]
@@ -148,6 +153,7 @@ class ShiftAttendance(_SyncedRecord, db.Model):
     __scope_column__ = "unit_id"
 
     shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id"), index=True)
+    county_id: Mapped[int] = county_key("unit_id")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     action: Mapped[AttendanceAction] = mapped_column(db.Enum(AttendanceAction, native_enum=False, length=16))
 
@@ -167,6 +173,7 @@ class CheckpointEntry(_SyncedRecord, db.Model):
     __scope_column__ = "unit_id"
 
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"))
+    county_id: Mapped[int] = county_key("unit_id")
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), index=True)
     direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
     name: Mapped[str | None] = mapped_column(String(50))
@@ -199,6 +206,7 @@ class EntryFollowUp(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[str] = mapped_column(ForeignKey("checkpoint_entry.id"), index=True)
+    county_id: Mapped[int] = county_key("entry_id")
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

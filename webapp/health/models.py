@@ -15,6 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import Staff, Student, Unit, User
 from ..sync.models import RECORD_ID
 
@@ -54,6 +55,7 @@ class HealthCheck(db.Model):
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("unit_id", index=False)
     date: Mapped[dt.date]
     session: Mapped[CheckSession] = mapped_column(db.Enum(CheckSession, native_enum=False, length=8))
     present: Mapped[bool]
@@ -73,7 +75,7 @@ class HealthCheck(db.Model):
 
     student: Mapped[Student | None] = relationship()
     staff: Mapped[Staff | None] = relationship()
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     user: Mapped[User] = relationship()
 
     @property
@@ -90,6 +92,7 @@ class DailyReport(db.Model):
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("unit_id")
     date: Mapped[dt.date]
     zero_report: Mapped[bool]
     expected: Mapped[int]
@@ -104,7 +107,7 @@ class DailyReport(db.Model):
     received_at: Mapped[dt.datetime]
     effective_at: Mapped[dt.datetime]  # ranks the current report and judges lateness: never after received_at
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     user: Mapped[User] = relationship()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import utcnow
 
 
@@ -62,5 +63,6 @@ class ExportChunk(db.Model):
     __tablename__ = "export_chunk"
 
     job_id: Mapped[int] = mapped_column(ForeignKey("export_job.id", ondelete="CASCADE"), primary_key=True)
+    county_id: Mapped[int] = county_key("job_id", index=False)
     seq: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -181,10 +181,12 @@ def run_one(worker: str) -> int | None:
 def _store_file(job_id: int, worker: str, path: Path, file_name: str, content_type: str, rows: int) -> None:
     """The file into export_chunk piece by piece, and the job done, in one transaction."""
     db.session.execute(delete(ExportChunk).where(ExportChunk.job_id == job_id))
+    county_id = db.session.scalar(select(ExportJob.county_id).where(ExportJob.id == job_id))
     with path.open("rb") as file:
         seq = 0
         while piece := file.read(CHUNK_BYTES):
-            db.session.execute(insert(ExportChunk), [{"job_id": job_id, "seq": seq, "data": piece}])
+            db.session.execute(insert(ExportChunk), [{"job_id": job_id, "seq": seq, "data": piece,
+                                                      "county_id": county_id}])
             seq += 1
     done = db.session.execute(update(ExportJob).where(
         ExportJob.id == job_id, ExportJob.worker == worker, ExportJob.status == JobStatus.running).values(

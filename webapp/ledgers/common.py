@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 
 from ..duty import clock
 from ..errors import OutOfScope, RuleError
+from ..org.county import fill_rows
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
 from ..org.scoping import get_or_404, subtree_ids
@@ -137,7 +138,7 @@ def upsert(model, keys: tuple[str, ...], rows: list[dict]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model.__table__).values(rows)
+    statement = insert(model.__table__).values(fill_rows(model.__table__, rows))  # the county key, set-wise
     db.session.execute(statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys}))
 

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import Unit, User, utcnow
 from ..sync.models import RECORD_ID
 
@@ -29,6 +30,7 @@ class Notice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("unit_id")
     kind: Mapped[NoticeKind] = mapped_column(db.Enum(NoticeKind, native_enum=False, length=16))
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
@@ -36,7 +38,7 @@ class Notice(db.Model):
     published_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     published_by: Mapped[User] = relationship()
 
 
@@ -48,6 +50,7 @@ class NoticeConfirmation(db.Model):
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("class_id")
     parents_acknowledged: Mapped[int | None]
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str] = mapped_column(String(64))

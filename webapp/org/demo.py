@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
+from .county import fill_rows
 from . import operations
 from .labels import role_label
 from .models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
@@ -153,7 +154,8 @@ def build_demo_county(session, rng: random.Random, today: date | None = None) ->
     # The chains held before the demo's history began: the trace-back names who answered for each day
     # (links valid from the moment of seeding answered for nothing before it, today's cut-off included).
     since = datetime.combine((today or local_today()) - timedelta(days=LINKS_HELD_DAYS), time())
-    session.execute(insert(Responsibility), [{"staff_id": staff.id, "valid_from": since, **target}
+    session.execute(insert(Responsibility), [{"staff_id": staff.id, "valid_from": since,
+                                              "county_id": demo.county.id, **target}
                                              for staff, target in demo.links])
     _add_logins(session, demo)
     session.flush()
@@ -222,7 +224,7 @@ def _add_students(session, demo: SimpleNamespace) -> None:
     rows = [row for index, school in enumerate(demo.schools, start=1)
             for klass in school.classes for row in _class_students(demo, index, klass)]
     for start in range(0, len(rows), 1000):
-        session.execute(insert(Student), rows[start:start + 1000])
+        session.execute(insert(Student), fill_rows(Student.__table__, rows[start:start + 1000], demo.county.id))
     demo.student_count = len(rows)
 
 

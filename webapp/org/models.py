@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from .county import county_key
 
 
 def utcnow() -> datetime:
@@ -48,6 +49,7 @@ class Unit(db.Model):
     kind: Mapped[UnitKind] = mapped_column(db.Enum(UnitKind, native_enum=False, length=16))
     name: Mapped[str] = mapped_column(String(100))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int | None] = county_key("parent_id", nullable=True)
     path: Mapped[str] = mapped_column(String(255), default="", index=True)
     # The school's order as text (org/ordering.py): ORDER BY sort_key lists 一(2)班 before 一(10)班.
     # Byte-wise on PostgreSQL too ("C"), where a language collation would ignore the separators.
@@ -55,8 +57,10 @@ class Unit(db.Model):
                                           default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.sort_key")  # 二年级 before 三年级
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children",
+                                                  foreign_keys=[parent_id])
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.sort_key",  # 二年级 before 三年级
+                                                        foreign_keys=[parent_id])
 
     @property
     def ancestor_ids(self) -> list[int]:
@@ -76,6 +80,7 @@ class UnitChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("unit_id")
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     old_name: Mapped[str] = mapped_column(String(100))
@@ -102,6 +107,7 @@ class Student(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("class_id")
     # Unique within the school (operations.save_student, the importer), not county-wide: a number of
     # another school is no oracle (issue 12.8).
     student_no: Mapped[str] = mapped_column(String(32), index=True)
@@ -117,7 +123,7 @@ class Student(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
-    klass: Mapped[Unit] = relationship()
+    klass: Mapped[Unit] = relationship(foreign_keys=[class_id])
 
 
 class Staff(db.Model):
@@ -128,6 +134,7 @@ class Staff(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("unit_id")
     name: Mapped[str] = mapped_column(String(50))
     position: Mapped[str | None] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -137,7 +144,7 @@ class Staff(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
 
 
 class Responsibility(db.Model):
@@ -161,6 +168,7 @@ class Responsibility(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    county_id: Mapped[int] = county_key("staff_id")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), index=True)
     colleague_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
@@ -170,7 +178,7 @@ class Responsibility(db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     student: Mapped[Student | None] = relationship()
     colleague: Mapped[Staff | None] = relationship(foreign_keys=[colleague_id])
 
@@ -225,12 +233,13 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20))
     scope_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("scope_unit_id")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    scope: Mapped[Unit] = relationship()
+    scope: Mapped[Unit] = relationship(foreign_keys=[scope_unit_id])
     staff: Mapped[Staff | None] = relationship()
 
     def set_password(self, password: str) -> None:
@@ -261,6 +270,7 @@ class LoginSession(db.Model):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    county_id: Mapped[int] = county_key("user_id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     user: Mapped[User] = relationship()

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import Unit, User, utcnow
 
 
@@ -17,6 +18,7 @@ class QualityReview(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    county_id: Mapped[int] = county_key("unit_id")
     signal: Mapped[str] = mapped_column(String(32))
     subject_kind: Mapped[str] = mapped_column(String(16))  # "class" or "recorder"
     subject_id: Mapped[int]  # a unit id or a user id
@@ -24,5 +26,5 @@ class QualityReview(db.Model):
     reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     reviewed_by: Mapped[User] = relationship()

@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError
 from ..errors import OutOfScope, RuleError
 from ..extensions import db
 from ..org.models import User, utcnow
+from ..org.settings import county_id_of
 from . import store
 from .envelope import (  # noqa: F401  (the engine's vocabulary, for callers and tests)
     ACCEPTED, CLOCK, CONFLICT, DUPLICATE, FORBIDDEN, INVALID, REJECTED, UNKNOWN_KIND, BatchError, Envelope,
@@ -49,6 +50,7 @@ class Batch:
     device_id: str
     received_at: datetime  # naive UTC
     stored: dict = field(default_factory=dict)  # id -> content hash of the batch's records stored before it
+    county_id: int | None = None  # the user's county: every record of the push is in it (the county key)
 
     def stamp(self, item: Item) -> dict:
         """The columns every typed row keeps: who, which device, the phone's and the server's time."""
@@ -99,7 +101,7 @@ def push(user: User, body, limit: int) -> list[dict]:
     entries = _checked(records, received_at, phone_behind(body, received_at), results)
     ids = {entry.id for entry in entries}
     store.lock_records(ids)  # before reading what is stored: a concurrent copy has committed by then
-    batch = Batch(user, device_id, received_at, store.stored_hashes(ids))
+    batch = Batch(user, device_id, received_at, store.stored_hashes(ids), county_id_of(user.scope))
     first, again = _new_records(batch, entries, results)
     for group in _groups(first):
         for entry, result in zip(group, _store_group(batch, group)):
@@ -183,7 +185,7 @@ def _store_group(batch: Batch, group: list[Entry]) -> list[dict]:
             ready = [(entry, rows) for entry, rows in zip(group, outcomes) if not isinstance(rows, RuleError)]
             inserted = store.insert_envelopes([_envelope_row(batch, entry) for entry, _ in ready])
             store.insert_rows([pair for entry, rows in ready if entry.id in inserted
-                               for pair in store.table_rows(rows)])
+                               for pair in store.table_rows(rows)], batch.county_id)
             _settle(kind, batch, [entry.item for entry, _ in ready if entry.id in inserted])
     except OperationalError:
         raise  # the database is unreachable or gave up: the whole batch is retried
@@ -229,7 +231,8 @@ def _envelope_row(batch: Batch, entry: Entry) -> dict:
     item = entry.item
     return {"id": item.id, "kind": entry.kind.name, "user_id": batch.user.id, "device_id": batch.device_id,
             "recorded_at": item.recorded_at, "recorded_offset_minutes": item.recorded_offset_minutes,
-            "received_at": batch.received_at, "content_hash": entry.digest, "data": item.data}
+            "received_at": batch.received_at, "content_hash": entry.digest, "data": item.data,
+            "county_id": batch.county_id}
 
 
 # ---- one record at a time ------------------------------------------------------------------
@@ -262,7 +265,7 @@ def _apply_one(batch: Batch, entry: Entry) -> None:
         outcome = _prepared(kind, batch, [item])[0]
         if isinstance(outcome, RuleError):
             raise outcome
-        store.insert_rows(store.table_rows(outcome))
+        store.insert_rows(store.table_rows(outcome), batch.county_id)
         _settle(kind, batch, [item])
         return
     kind.apply(ApplyContext(record_id=item.id, user=batch.user, device_id=batch.device_id,

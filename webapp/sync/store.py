@@ -90,14 +90,17 @@ def _envelope_insert(name: str):
     return _INSERTS[name](table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
 
 
-def insert_rows(rows: list[tuple[Table, dict]]) -> None:
+def insert_rows(rows: list[tuple[Table, dict]], county_id: int | None = None) -> None:
     """One multi-row insert per table, the tables in the order they first appear (parents first).
 
     Rows of a table that name other columns (an optional column left to its default) go in a
-    statement of their own: a multi-row insert takes the same columns for every row.
+    statement of their own: a multi-row insert takes the same columns for every row. Every row of
+    a county-keyed table gets `county_id` (the push's county) unless it names its own.
     """
     by_shape: dict[tuple[Table, frozenset], list[dict]] = {}
     for table, row in rows:
+        if county_id is not None and "county_id" in table.c and row.get("county_id") is None:
+            row = {**row, "county_id": county_id}
         by_shape.setdefault((table, frozenset(row)), []).append(row)
     postgres = dialect() == "postgresql"
     for (table, _columns), shaped in by_shape.items():

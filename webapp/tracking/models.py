@@ -16,6 +16,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
+from ..org.county import county_key
 from ..org.models import utcnow
 from ..sync.models import RECORD_ID
 
@@ -132,6 +133,7 @@ class Screening(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     date: Mapped[dt.date] = mapped_column(index=True)
     subject: Mapped[Subject] = mapped_column(_enum(Subject))
     household_name: Mapped[str | None] = mapped_column(String(50))
@@ -153,6 +155,7 @@ class ScreeningTrip(PersonRow, db.Model):
     __table_args__ = (_one_person(), Index("ix_screening_trip_to_on", "to_on"))
 
     screening_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("screening.record_id"), primary_key=True)
+    county_id: Mapped[int] = county_key("screening_id")
     position: Mapped[int] = mapped_column(primary_key=True)
     place: Mapped[str] = mapped_column(String(100))
     from_on: Mapped[dt.date]
@@ -194,6 +197,7 @@ class StatusChange(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     status: Mapped[Status] = mapped_column(_enum(Status))
     note: Mapped[str | None] = mapped_column(String(200))
 
@@ -205,6 +209,7 @@ class Isolation(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     started_on: Mapped[dt.date] = mapped_column(index=True)
     reason: Mapped[str] = mapped_column(String(200))
     last_exposure_on: Mapped[dt.date]
@@ -219,6 +224,7 @@ class IsolationChange(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     isolation_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("isolation.record_id"), index=True)
     change: Mapped[IsolationChangeKind] = mapped_column(_enum(IsolationChangeKind))
     on: Mapped[dt.date]  # the exposure's day, the new end, or the day of release
@@ -234,6 +240,7 @@ class FollowUp(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(), Index("ix_isolation_followup_day", "isolation_id", "date"))
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     isolation_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("isolation.record_id"))
     date: Mapped[dt.date]
     temperature_morning: Mapped[float | None]
@@ -250,6 +257,7 @@ class IllnessFollowUp(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     date: Mapped[dt.date]
     saw_doctor: Mapped[bool | None]
     diagnosis: Mapped[Diagnosis | None] = mapped_column(_enum(Diagnosis))
@@ -267,6 +275,7 @@ class SupportFollowUp(PersonRow, Stamped, db.Model):
     __table_args__ = (_one_person(),)
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("unit_id")
     date: Mapped[dt.date]
     mood: Mapped[Mood] = mapped_column(_enum(Mood, 8))
     closed: Mapped[bool]

@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import Unit, utcnow
 from ...sync.models import RecordPart, TypedRecord
 
@@ -60,6 +61,7 @@ class Area(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)  # the school, or the checkpoint's village
+    county_id: Mapped[int] = county_key("unit_id")
     checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoint.id"))
     name: Mapped[str] = mapped_column(String(50))
     kind: Mapped[AreaKind] = mapped_column(db.Enum(AreaKind, native_enum=False, length=12))
@@ -67,7 +69,7 @@ class Area(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
 
 
 class Entry(TypedRecord, db.Model):
@@ -78,6 +80,7 @@ class Entry(TypedRecord, db.Model):
     __table_args__ = (Index("ix_disinfection_entry_unit_date", "unit_id", "date"),)
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("unit_id")
     date: Mapped[dt.date]
     time: Mapped[dt.time]  # county time it was done
     method: Mapped[Method] = mapped_column(db.Enum(Method, native_enum=False, length=12))
@@ -96,6 +99,7 @@ class EntryArea(RecordPart, db.Model):
     __tablename__ = "disinfection_entry_area"
     __table_args__ = (Index("ix_disinfection_entry_area_area", "area_id"),)
 
+    county_id: Mapped[int] = county_key("record_id")
     area_id: Mapped[int] = mapped_column(ForeignKey("disinfection_area.id"), primary_key=True)
 
     area: Mapped[Area] = relationship()

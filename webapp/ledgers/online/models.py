@@ -15,6 +15,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import Student, utcnow
 from ...sync.models import RECORD_ID, RecordPart, TypedRecord
 
@@ -27,6 +28,7 @@ class OnlineDay(TypedRecord, db.Model):
     __table_args__ = (Index("ix_online_day_class_date", "class_id", "date"),)
 
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("class_id")
     date: Mapped[dt.date]
     expected: Mapped[int]  # the class's roll when it was saved
     attended: Mapped[int]
@@ -42,6 +44,7 @@ class OnlineException(RecordPart, db.Model):
     __part_of__ = "online_day"
     __tablename__ = "online_exception"
 
+    county_id: Mapped[int] = county_key("record_id")
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), primary_key=True)
     absent: Mapped[bool]
     no_homework: Mapped[bool]
@@ -58,6 +61,7 @@ class OnlineClassDay(db.Model):
     __table_args__ = (Index("ix_online_class_day_date", "date"),)
 
     class_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("class_id")
     date: Mapped[dt.date] = mapped_column(primary_key=True)
     record_id: Mapped[str] = mapped_column(RECORD_ID)
     expected: Mapped[int]

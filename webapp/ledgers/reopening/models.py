@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import utcnow
 from ...sync.models import RECORD_ID, TypedRecord
 
@@ -45,6 +46,7 @@ class PlanUpdate(TypedRecord, db.Model):
     __table_args__ = (Index("ix_reopening_update_school_item", "school_id", "item_id"),)
 
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("reopening_item.id"))
     person: Mapped[str] = mapped_column(String(50))
     status: Mapped[Status] = mapped_column(db.Enum(Status, native_enum=False, length=8))
@@ -60,6 +62,7 @@ class PlanState(db.Model):
     __scope_column__ = "school_id"
 
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("reopening_item.id"), primary_key=True)
     record_id: Mapped[str] = mapped_column(RECORD_ID)  # the update it shows
     person: Mapped[str] = mapped_column(String(50))

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import Unit, utcnow
 from ...sync.models import TypedRecord
 
@@ -71,6 +72,7 @@ class SupplyMovement(TypedRecord, db.Model):
                       Index("ix_supply_movement_date", "date"))
 
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"))
     date: Mapped[dt.date]
     movement: Mapped[Movement] = mapped_column(db.Enum(Movement, native_enum=False, length=10))
@@ -85,7 +87,7 @@ class SupplyMovement(TypedRecord, db.Model):
     below_zero: Mapped[bool] = mapped_column(default=False)
 
     item: Mapped[SupplyItem] = relationship()
-    school: Mapped[Unit] = relationship()
+    school: Mapped[Unit] = relationship(foreign_keys=[school_id])
 
     @property
     def change(self) -> float:
@@ -102,6 +104,7 @@ class SupplyPosition(db.Model):
     __scope_column__ = "school_id"
 
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    county_id: Mapped[int] = county_key("school_id")
     item_id: Mapped[int] = mapped_column(ForeignKey("supply_item.id"), primary_key=True)
     on_hand: Mapped[float]
     flagged: Mapped[bool]  # some movement took the stock below zero: a count should settle it

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
+from ...org.county import county_key
 from ...org.models import Staff
 from ...sync.models import RecordPart, TypedRecord
 
@@ -28,6 +29,7 @@ class TrainingSession(TypedRecord, db.Model):
     __table_args__ = (Index("ix_training_session_school_date", "school_id", "date"),)
 
     school_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    county_id: Mapped[int] = county_key("school_id")
     date: Mapped[dt.date]
     topic: Mapped[Topic] = mapped_column(db.Enum(Topic, native_enum=False, length=12))
     trainer: Mapped[str] = mapped_column(String(50))  # by whom: 县疾控中心 王医生 …
@@ -41,6 +43,7 @@ class TrainingAttendee(RecordPart, db.Model):
     __tablename__ = "training_attendee"
     __table_args__ = (Index("ix_training_attendee_staff", "staff_id"),)
 
+    county_id: Mapped[int] = county_key("record_id")
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
 
     staff: Mapped[Staff] = relationship()

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from ...extensions import db
+from ..county import fill_rows
 from ..models import Student, Unit, UnitKind, User, utcnow
 from .columns import GENDERS
 from .plan import (CHUNK, NEW, UPDATE, Item, Plan, PlannedUnit, UnitIndex, bulk_update, chunks, find_duplicates,
@@ -116,7 +117,7 @@ def apply_students(plan: Plan) -> None:
     changed = [{"id": i.existing_id, **_student_values(i.data, now, keep_blank=True)}
                for i in plan.items if i.action == UPDATE]
     for start in range(0, len(new), CHUNK):
-        db.session.execute(insert(Student), new[start:start + CHUNK])
+        db.session.execute(insert(Student), fill_rows(Student.__table__, new[start:start + CHUNK]))
     bulk_update(Student, changed)
 
 

@@ -54,6 +54,38 @@ def test_seed_demo_with_every_area_then_if_empty_changes_nothing(app, runner):
     assert every_table_count() == before
 
 
+def test_the_demo_reports_and_tallies_agree_with_its_checks(app, runner):
+    """Every area's demo together: a class's current report counts the abnormal people its checks hold
+    (no zero report beside a sick child), and the leaders' tallies are what a rebuild computes."""
+    from webapp.health import tallies
+    from webapp.health.models import AbsenceReason, DailyReport, DayTally, HealthCheck
+    from webapp.quality import operations as quality
+    seed(runner)
+    current = {}
+    for report in db.session.scalars(select(DailyReport).order_by(DailyReport.effective_at)):
+        current[(report.unit_id, report.date)] = report  # the latest counts
+    abnormal: dict[tuple, set] = {}
+    for check in db.session.scalars(select(HealthCheck).where(HealthCheck.student_id.is_not(None))):
+        if check.fever or check.other_symptoms or check.absence_reason is AbsenceReason.illness:
+            abnormal.setdefault((check.unit_id, check.date), set()).add(check.student_id)
+    classes = {unit_id for (unit_id, _) in abnormal} & {u.id for u in db.session.scalars(
+        select(Unit).where(Unit.kind == UnitKind.klass))}
+    for key, report in current.items():
+        if key[0] in classes or report.unit.kind is UnitKind.klass:
+            assert report.abnormal == len(abnormal.get(key, ())), (report.unit.name, key)
+            assert not (report.zero_report and abnormal.get(key)), (report.unit.name, key)
+    stored = sorted(tuple(getattr(t, c.name) for c in DayTally.__table__.columns if c.name != "id")
+                    for t in db.session.scalars(select(DayTally)))
+    tallies.rebuild()
+    rebuilt = sorted(tuple(getattr(t, c.name) for c in DayTally.__table__.columns if c.name != "id")
+                     for t in db.session.scalars(select(DayTally)))
+    assert stored == rebuilt
+    county = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.county))
+    from webapp.org.settings import local_today
+    found = quality.flags(county, local_today())
+    assert {f.subject_kind for f in found} == {"class"}  # the demo's one rounded class, no recorder flag
+
+
 def test_seed_demo_builds_the_county(seeded):
     units = {kind: db.session.scalar(select(func.count()).select_from(Unit).where(Unit.kind == kind))
              for kind in UnitKind}

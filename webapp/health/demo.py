@@ -26,6 +26,7 @@ from . import tallies
 from .models import DailyReport, HealthCheck
 
 DAYS = 3  # today and the two days before
+SICK_DAYS = 3  # the well class's sick student: absent for illness today and the two days before
 MISSING_TODAY = 4  # classes that have not checked nor reported yet today
 UNREPORTED_TODAY = 2  # classes that checked but have not filed their report
 LATE_TODAY = 3
@@ -45,6 +46,10 @@ class Batch:
     well_class: int | None = None
     # A class whose temperatures all end in .0 or .5: the quality flag "rounded" (never the well class).
     rounded_class: int | None = None
+    # The well class's one sick student: absent for illness the last SICK_DAYS days (the tracking
+    # demo opens her illness follow-up); the class's reports count her, so no zero report hides her.
+    sick_student: int | None = None
+    sick_from: date | None = None
 
 
 def seed_demo(session, county: SimpleNamespace, rng, today: date | None = None) -> None:
@@ -63,6 +68,7 @@ def build_batch(session, county: SimpleNamespace, rng, today: date) -> Batch:
     roll, recorders = _roll(session, county), _recorders(county)
     batch = Batch(well_class=county.users["teacher"].scope_unit_id)
     batch.rounded_class = _rounded_class(county, batch.well_class)
+    batch.sick_student, batch.sick_from = sick_student(roll, batch.well_class), today - timedelta(days=SICK_DAYS - 1)
     plan = _todays_plan(county, rng)
     for offset in range(DAYS - 1, -1, -1):
         day = today - timedelta(days=offset)
@@ -101,6 +107,12 @@ def _recorders(county: SimpleNamespace) -> dict[int, User]:
         chosen[school.unit.id] = next((by_unit[i] for i in (school.unit.id, school.township.id) if i in by_unit),
                                       users["county"])
     return chosen
+
+
+def sick_student(roll: dict, well_class: int) -> int | None:
+    """The well class's last student (by id): the one the tracking demo follows up for illness."""
+    students = roll["students"].get(well_class)
+    return students[-1] if students else None
 
 
 def _todays_plan(county: SimpleNamespace, rng) -> dict:
@@ -143,6 +155,8 @@ def _school_day(batch: Batch, rng, school, day: date, roll: dict, recorders: dic
 def _class_checks(batch: Batch, rng, students: list[int], class_id: int, day: date, sessions, user) -> list[int]:
     """A class's checks; (expected, checked, absent, abnormal) as the teacher would count them."""
     absent = {s for s in students if rng.random() < 0.03}
+    if class_id == batch.well_class:  # everyone comes, but for the sick student on her days at home
+        absent = {batch.sick_student} if day >= batch.sick_from else set()
     abnormal = set()
     for session in sessions:
         for student_id in students:
@@ -171,7 +185,9 @@ def _findings(rng, is_absent: bool) -> dict:
 def _check(batch: Batch, rng, day: date, session: str, user: User, person: dict, unit_id: int,
            is_absent: bool) -> dict:
     findings = _findings(rng, is_absent)
-    if unit_id == batch.well_class:
+    if unit_id == batch.well_class and is_absent:
+        findings = {"present": False, "absence_reason": "illness", "symptoms": ["fever"], "temperature": None}
+    elif unit_id == batch.well_class:
         findings = {"present": True, "absence_reason": None, "symptoms": [], "temperature": findings["temperature"]
                     if findings["present"] and (findings["temperature"] or 0) < 37.2 else 36.5}
     if unit_id == batch.rounded_class and findings["temperature"] is not None:
@@ -179,7 +195,8 @@ def _check(batch: Batch, rng, day: date, session: str, user: User, person: dict,
     data = {**person, "date": day.isoformat(), "session": session, **findings, "note": None}
     hour = 7 if session == "morning" else 12
     envelope = _envelope(batch, rng, "health_check" if "student_id" in person else "staff_check", user, data,
-                         _moment(day, time(hour, rng.randint(20, 59))))
+                         _moment(day, time(hour, rng.randint(20, 59), len(batch.checks) * 7 % 60)))
+    # (the seconds vary without a draw from rng: a phone's clock never stamps every record at :00)
     fever = "fever" in data["symptoms"] or (data["temperature"] or 0) >= Settings().fever_threshold
     row = {**data, "record_id": envelope["id"], "unit_id": unit_id, "date": day, "fever": fever,
            "other_symptoms": any(s != "fever" for s in data["symptoms"]), **_who(envelope)}

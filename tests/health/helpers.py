@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 
 from flask import current_app
 
@@ -17,6 +17,11 @@ DAY = date(2026, 3, 2)
 def at(hour: int, minute: int = 0, day: date = DAY) -> str:
     """recorded_at as the phone sends it: county time with its offset."""
     return datetime.combine(day, time(hour, minute), tzinfo=CHINA).isoformat()
+
+
+def utc(hour: int, minute: int = 0, day: date = DAY) -> datetime:
+    """A county-time moment as the naive UTC the server stores."""
+    return datetime.fromisoformat(at(hour, minute, day)).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def check(student, session="morning", day=DAY, **data) -> dict:

@@ -11,7 +11,7 @@ from webapp.health.models import CheckSession, DailyReport, HealthCheck
 from webapp.org.settings import update_settings
 from webapp.sync import registry
 
-from .helpers import DAY, at, check, push_one, report, staff_check
+from .helpers import DAY, at, check, push_one, report, staff_check, utc
 
 
 def _stored(record_id: str):
@@ -38,7 +38,7 @@ def test_an_accepted_check_is_stored_as_a_typed_row(county):
     assert (row.date, row.session, row.present, row.temperature) == (DAY, CheckSession.morning, True, 36.8)
     assert row.symptoms == ["cough"] and row.other_symptoms and not row.fever and row.note == "sneezes"
     assert row.user_id == county.users.homeroom_a1.id and row.device_id == "test-phone"
-    assert row.recorded_at.isoformat() == "2026-03-01T23:41:00"  # naive UTC
+    assert row.recorded_at == utc(7, 41)  # naive UTC (07:41 in Shanghai is 23:41 the day before)
 
 
 @pytest.mark.parametrize("data, field", [

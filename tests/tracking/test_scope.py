@@ -65,3 +65,6 @@ def test_a_subject_teacher_sees_only_the_students_they_answer_for(county, as_use
     assert mine.name in page and other.name not in page
     assert client.get(f"/tracking/person/student/{other.id}").status_code == 404
     assert client.get(f"/tracking/person/student/{mine.id}").status_code == 200
+    tracked = client.get("/tracking/").get_data(as_text=True)
+    assert "仅我负责的人" in tracked  # the figure is hers, not the school's
+    assert "仅我负责的人" not in as_user("school_a1").get("/tracking/").get_data(as_text=True)

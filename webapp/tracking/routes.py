@@ -85,7 +85,8 @@ def tracked():
     return render_template("tracking/tracked.html", day=day, unit=unit, counts=counts, total=len(people),
                            shown=len(chosen), rows=rows[:ROWS_SHOWN], more=max(len(rows) - ROWS_SHOWN, 0),
                            reason=reason, named=named, children=listing.per_child(unit, chosen),
-                           units=drill_down_choices(current_user, unit))
+                           units=drill_down_choices(current_user, unit),
+                           own_only=listing.visible_keys(current_user) is not None)
 
 
 @bp.route("/isolation")

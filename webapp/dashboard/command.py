@@ -79,7 +79,7 @@ def checkpoint_fevers(unit: Unit, day: date) -> int:
 def command(unit: Unit, day: date, role: Role) -> Command:
     """The start page's figures (missing with whom to call, abnormal people), rolled up per unit below."""
     at = utcnow()
-    found = today(unit, day, role, at, listed=0)  # counts only: the command view lists no abnormal names
+    found = today(unit, day, role, at, listed=0, called_first=MISSING_LISTED)  # counts only: the command view lists no abnormal names
     total = Abnormal()
     for numbers in found.per_unit.values():
         total.add(numbers)

@@ -199,12 +199,14 @@ def contacts(unit_ids: list[int], within: Unit | None = None) -> dict[int, Conta
     return found
 
 
-def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None, listed: int | None = None) -> Today:
+def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None, listed: int | None = None,
+          called_first: int | None = None) -> Today:
     """The start page of an admin: missing reports (schools and classes) with whom to call, the late
     reports, and the people abnormal today (staff for school leaders and above only).
 
     `listed`: the screen shows the first `listed` abnormal people only: they are chosen in SQL and
-    the counts are counted there (`Today.per_unit`), not from a county's 5,000 people in Python."""
+    the counts are counted there (`Today.per_unit`), not from a county's 5,000 people in Python.
+    `called_first`: whom to call is looked up for the first missing units only (those shown)."""
     status = completeness(scope, day, now)
     missing, late = [], []
     for school in status.schools:
@@ -214,8 +216,9 @@ def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None
                 missing.append(line)
             elif line.report.late:
                 late.append(line)
-    who = contacts([line.id for line in missing], within=scope)
-    for line in missing:
+    called = missing if called_first is None else missing[:called_first]  # the lines the screen shows
+    who = contacts([line.id for line in called], within=scope if len(called) > 100 else None)
+    for line in called:
         line.contact = who.get(line.id)
     with_staff = viewer_role in ADMIN_ROLES
     if listed is None:

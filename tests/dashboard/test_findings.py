@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.health.helpers import at, check, push, record
+from tests.health.helpers import at, check, push, record, staff_check
 from webapp.dashboard import trends
 from webapp.dashboard.today import today
 from webapp.org.models import Role
@@ -59,3 +59,28 @@ def test_cough_in_the_morning_and_absent_for_illness_at_noon_counts_under_both_e
     report = as_user("homeroom_a1").get(f"/reports/{county.class_a1_1.id}?date={day}").get_data(as_text=True)
     rows = _report_rows(report)
     assert (rows["其中因病"], rows["其他症状"], rows["发热"]) == (1, 1, 0), rows
+
+
+def test_the_counted_start_page_lists_and_counts_what_the_whole_list_does(county):
+    """`today(listed=N)` counts in SQL and lists the first N: the same figures and names as the whole list."""
+    day = local_today()
+    a11, a12 = county.students_a1_1, county.students_a1_2
+    push(county.users.homeroom_a1, record("health_check", check(a11[0], "morning", day, temperature=38.5), at(7, 40, day)),
+         record("health_check", check(a11[0], "noon", day, symptoms=["cough"]), at(12, 0, day)),
+         record("health_check", check(a11[1], "morning", day, present=False, absence_reason="illness"), at(7, 41, day)),
+         record("health_check", check(a11[2], "noon", day, symptoms=["sore_throat"]), at(12, 1, day)))
+    push(county.users.school_a1, record("health_check", check(a12[0], "morning", day, symptoms=["cough"]), at(7, 42, day)),
+         record("staff_check", staff_check(county.teacher_a1_2, day=day, temperature=38.1), at(7, 43, day)))
+    push(county.users.homeroom_b1, record("health_check", check(county.students_b1_1[0], "morning", day,
+                                                                present=False, absence_reason="illness",
+                                                                symptoms=["fever"]), at(7, 44, day)))
+    for unit, role in ((county.county, Role.county_admin), (county.township_a, Role.township_admin),
+                       (county.school_a1, Role.school_admin)):
+        whole = today(unit, day, role)
+        for listed in (0, 1, 2, 3, 20):
+            counted = today(unit, day, role, listed=listed)
+            assert [counted.count(k) for k in ("fever", "symptoms", "illness")] == \
+                [whole.count(k) for k in ("fever", "symptoms", "illness")], (unit.name, listed)
+            assert counted.people == whole.people == len(whole.abnormal)
+            assert [(p.item.name, p.item.unit_name, p.kinds, p.staff) for p in counted.abnormal] == \
+                [(p.item.name, p.item.unit_name, p.kinds, p.staff) for p in whole.abnormal[:listed]], (unit.name, listed)

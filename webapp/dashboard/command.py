@@ -36,10 +36,10 @@ class Abnormal:
     symptoms: int = 0
     illness: int = 0
 
-    def add_one(self, kinds: tuple[str, ...]) -> None:
-        """Count one person under each of their findings."""
-        for kind in kinds:
-            setattr(self, kind, getattr(self, kind) + 1)
+    def add(self, numbers: tuple[int, ...]) -> None:
+        """Add a unit's (fever, symptoms, illness, …) people (`Today.per_unit`)."""
+        self.fever, self.symptoms, self.illness = (a + b for a, b in zip(
+            (self.fever, self.symptoms, self.illness), numbers))
 
 
 @dataclass
@@ -79,10 +79,10 @@ def checkpoint_fevers(unit: Unit, day: date) -> int:
 def command(unit: Unit, day: date, role: Role) -> Command:
     """The start page's figures (missing with whom to call, abnormal people), rolled up per unit below."""
     at = utcnow()
-    found = today(unit, day, role, at)
+    found = today(unit, day, role, at, listed=0)  # counts only: the command view lists no abnormal names
     total = Abnormal()
-    for person in found.abnormal:
-        total.add_one(person.kinds)
+    for numbers in found.per_unit.values():
+        total.add(numbers)
     return Command(unit, day, at, found, total, _children(unit, found))
 
 
@@ -105,7 +105,7 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
     for missing in found.missing:
         if (line := child_of(missing.id)) is not None:
             line.missing += 1
-    for person in found.abnormal:
-        if (line := child_of(person.item.check.unit_id)) is not None:
-            line.abnormal.add_one(person.kinds)
+    for unit_id, numbers in found.per_unit.items():
+        if (line := child_of(unit_id)) is not None:
+            line.abnormal.add(numbers)
     return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever, unit_key(c.unit.name), c.unit.id))

@@ -32,7 +32,7 @@ def home():
     unit = _unit()
     parent = unit.parent if unit.id != current_user.scope_unit_id else None
     with replica.reading():  # the leaders' figures may come from a replica (DATABASE_REPLICA_URL)
-        day = today(unit, local_today(), current_user.role) if current_user.is_admin else None
+        day = today(unit, local_today(), current_user.role, listed=LISTED) if current_user.is_admin else None
         students = {line.id: line.expected for line in day.status.classes} if day is not None else None
         overview = operations.overview(unit, students)
     return render_template("dashboard/home.html", overview=overview, today=day, limit=LISTED,

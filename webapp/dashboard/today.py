@@ -19,6 +19,7 @@ from ..health.operations import Abnormal, ReportStatus, abnormal_checks, units_o
 from ..org.models import ADMIN_ROLES, Responsibility, Role, Staff, Unit, UnitKind, User
 from ..org.ordering import unit_key
 from ..org.scoping import subtree_ids
+from . import abnormal_sql
 from .operations import Completeness, SchoolGroup, completeness
 
 # Whom to call about a unit's missing report when nobody is named responsible for it: its account.
@@ -70,7 +71,15 @@ class Today:
     status: Completeness
     missing: list[UnitLine]
     late: list[UnitLine]
-    abnormal: list[AbnormalPerson] = field(default_factory=list)
+    abnormal: list[AbnormalPerson] = field(default_factory=list)  # all of them, or the first `listed`
+    # Counted in SQL when `today(listed=N)` lists only the first N: per unit of the people's worst
+    # check, (fever, symptoms, illness, people) (abnormal_sql.per_unit); None: count the list.
+    per_unit: dict[int, tuple[int, int, int, int]] | None = None
+
+    @property
+    def people(self) -> int:
+        """The abnormal people today, each once."""
+        return len(self.abnormal) if self.per_unit is None else sum(n[3] for n in self.per_unit.values())
 
     @property
     def missing_schools(self) -> int:
@@ -82,6 +91,8 @@ class Today:
 
     def count(self, kind: str) -> int:
         """The people with that finding today (one person may count under several)."""
+        if self.per_unit is not None:
+            return sum(n[KINDS.index(kind)] for n in self.per_unit.values())
         return sum(1 for person in self.abnormal if kind in person.kinds)
 
     def of_kind(self, kind: str | None) -> list[AbnormalPerson]:
@@ -102,23 +113,38 @@ def kind_of(check) -> str | None:
     return next(iter(findings(check)), None)
 
 
-def abnormal_people(scope: Unit, day: date, with_staff: bool) -> list[AbnormalPerson]:
-    """Students (and, for leaders, staff) abnormal today, one line per person, fever first."""
+def _groups(scope: Unit, with_staff: bool) -> list[tuple[str, object]]:
     groups = [("student", units_of_kind(scope, UnitKind.klass))]
-    if with_staff:
-        groups.append(("staff", subtree_ids(scope)))
+    return groups + [("staff", subtree_ids(scope))] if with_staff else groups
+
+
+def abnormal_people(scope: Unit, day: date, with_staff: bool, first: int | None = None) -> list[AbnormalPerson]:
+    """Students (and, for leaders, staff) abnormal today, one line per person, fever first (the
+    first `first` of them only, chosen in SQL, when given)."""
     checks: dict[tuple[str, int], list[Abnormal]] = {}
-    for person, units in groups:
+    for person, units in _groups(scope, with_staff):
         column = "student_id" if person == "student" else "staff_id"
-        for item in abnormal_checks(units, day, person):
+        people = None if first is None else abnormal_sql.first(units, day, person, first) if first else []
+        for item in abnormal_checks(units, day, person) if people is None else \
+                abnormal_checks(units, day, person, people) if people else ():
             if findings(item.check):
                 checks.setdefault((person, getattr(item.check, column)), []).append(item)
     found = [_person(items, person == "staff") for (person, _id), items in checks.items()]
     found = sorted(found, key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
                                                    p.item.name))
+    found = found if first is None else found[:first]
     if scope.kind in (UnitKind.county, UnitKind.township):
         _name_schools(scope, found)
     return found
+
+
+def abnormal_per_unit(scope: Unit, day: date, with_staff: bool) -> dict[int, tuple[int, int, int, int]]:
+    """Per unit: the abnormal people listed under it (their worst check's), (fever, symptoms, illness, people)."""
+    summed: dict[int, tuple[int, int, int, int]] = {}
+    for person, units in _groups(scope, with_staff):
+        for unit_id, numbers in abnormal_sql.per_unit(units, day, person).items():
+            summed[unit_id] = tuple(a + b for a, b in zip(summed.get(unit_id, (0, 0, 0, 0)), numbers))
+    return summed
 
 
 def _person(items: list[Abnormal], staff: bool) -> AbnormalPerson:
@@ -130,8 +156,10 @@ def _person(items: list[Abnormal], staff: bool) -> AbnormalPerson:
 
 def _name_schools(scope: Unit, people: list[AbnormalPerson]) -> None:
     """Above a school, "一(1)班" alone says nothing: put the school's name before the class's (two queries)."""
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(  # the scope's units: no list of ids to send
-        Unit.id.in_(subtree_ids(scope)), Unit.kind.in_((UnitKind.klass, UnitKind.school)))).all()) if people else {}
+    units = {item.check.unit_id for person in people for item in person.items}
+    among = Unit.id.in_(units) if len(units) <= 100 else Unit.id.in_(subtree_ids(scope))  # no list of 5,000 ids
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(
+        among, Unit.kind.in_((UnitKind.klass, UnitKind.school)))).all()) if people else {}
     school_of = {unit_id: int(path.strip("/").split("/")[2]) for unit_id, path in paths.items()
                  if path.count("/") > 3}
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(set(school_of.values())))).all()) \
@@ -171,9 +199,12 @@ def contacts(unit_ids: list[int], within: Unit | None = None) -> dict[int, Conta
     return found
 
 
-def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None) -> Today:
+def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None, listed: int | None = None) -> Today:
     """The start page of an admin: missing reports (schools and classes) with whom to call, the late
-    reports, and the people abnormal today (staff for school leaders and above only)."""
+    reports, and the people abnormal today (staff for school leaders and above only).
+
+    `listed`: the screen shows the first `listed` abnormal people only: they are chosen in SQL and
+    the counts are counted there (`Today.per_unit`), not from a county's 5,000 people in Python."""
     status = completeness(scope, day, now)
     missing, late = [], []
     for school in status.schools:
@@ -186,4 +217,8 @@ def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None
     who = contacts([line.id for line in missing], within=scope)
     for line in missing:
         line.contact = who.get(line.id)
-    return Today(status, missing, late, abnormal_people(scope, day, with_staff=viewer_role in ADMIN_ROLES))
+    with_staff = viewer_role in ADMIN_ROLES
+    if listed is None:
+        return Today(status, missing, late, abnormal_people(scope, day, with_staff))
+    return Today(status, missing, late, abnormal_people(scope, day, with_staff, first=listed),
+                 abnormal_per_unit(scope, day, with_staff))

@@ -181,12 +181,13 @@ class Abnormal:
     unit_name: str
 
 
-def abnormal_checks(units, day: date, person: str = "student") -> list[Abnormal]:
-    """The current checks with fever, symptoms or an illness absence, with the person's name only.
+def abnormal_checks(units, day: date, person: str = "student", people=None) -> list[Abnormal]:
+    """The current checks with fever, symptoms or an illness absence, with the person's name only
+    (of `people` only, ids, when given).
 
     Only the checks of people with an abnormal check that day are ranked: a current check can be
     abnormal only for them, and they are few."""
-    ranked = _ranked(units, day, person, _flagged(units, day, person))
+    ranked = _ranked(units, day, person, _flagged(units, day, person) if people is None else people)
     c = ranked.c
     model = Student if person == "student" else Staff
     abnormal = or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)

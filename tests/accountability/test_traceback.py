@@ -1,12 +1,13 @@
 """The trace-back: missed and late reports with who answered for them on the day, and the monthly table."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select, update
 
 from tests.health.helpers import at, push, record, report
+from tests.health.helpers import utc
 from webapp.accountability.operations import TraceBack, month_bounds
 from webapp.extensions import db
 from webapp.org import operations as org
@@ -21,9 +22,9 @@ def march(county):
     """Every unit exists since February; 王老师 answers for class 1-1 until the 10th's noon, 李老师 after."""
     db.session.execute(update(Unit).values(created_at=datetime(2026, 2, 1)))
     old = org.assign_responsibility(county.teacher_a1_1, county.class_a1_1)
-    old.valid_from, old.valid_to = datetime(2026, 2, 1), datetime(2026, 3, 10, 4)  # 12:00 in the county
+    old.valid_from, old.valid_to = datetime(2026, 2, 1), utc(12, 0, date(2026, 3, 10))  # 12:00 in the county
     new = org.assign_responsibility(county.teacher_a1_2, county.class_a1_1)
-    new.valid_from = datetime(2026, 3, 10, 4)
+    new.valid_from = utc(12, 0, date(2026, 3, 10))
     leader = org.assign_responsibility(county.teacher_b1, county.school_a1)
     leader.valid_from = datetime(2026, 2, 1)
     db.session.commit()
@@ -70,8 +71,8 @@ def test_a_late_report_corrected_before_the_cutoff_the_same_day_is_on_time(march
 
 
 def test_days_before_a_unit_existed_and_days_not_due_yet_are_not_owed(march, county):
-    db.session.execute(update(Unit).where(Unit.id == county.class_a1_2.id).values(created_at=datetime(2026, 3, 20, 1)))
-    trace = TraceBack(county.class_a1_2, MARCH, date(2026, 3, 31), now=datetime(2026, 3, 25, 1))  # 09:00 on the 25th
+    db.session.execute(update(Unit).where(Unit.id == county.class_a1_2.id).values(created_at=utc(9, 0, date(2026, 3, 20))))
+    trace = TraceBack(county.class_a1_2, MARCH, date(2026, 3, 31), now=utc(9, 0, date(2026, 3, 25)))  # 09:00 on the 25th
     days = sorted(lapse.day.day for lapse in trace.lapses())
     assert days == [20, 21, 22, 23, 24]  # the 25th's cut-off (10:00) has not come
 
@@ -136,7 +137,7 @@ def test_removing_a_responsibility_keeps_it_in_the_history(county):
 def test_the_counts_per_day_are_the_unit_days_counted(march, county):
     """`per_day` (the trend chart's SQL count) says what `unit_days` says, day by day, with a unit made
     mid-month (its earlier report does not count) and a late report."""
-    db.session.execute(update(Unit).where(Unit.id == county.class_a1_2.id).values(created_at=datetime(2026, 3, 20, 1)))
+    db.session.execute(update(Unit).where(Unit.id == county.class_a1_2.id).values(created_at=utc(9, 0, date(2026, 3, 20))))
     for day in (2, 3, 21):
         _file(county.users.homeroom_a1, county.class_a1_1, date(2026, 3, day))
     _file(county.users.homeroom_a1_2, county.class_a1_2, date(2026, 3, 2))  # before the class existed

@@ -1,18 +1,18 @@
 """Completeness: every class of an area with its checks and daily report, missing ones first."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from sqlalchemy import event
 
+from tests.health.helpers import utc
 from webapp.dashboard.operations import completeness
 from webapp.extensions import db
 from webapp.org import operations as org
 from webapp.org.models import UnitKind
 from tests.health.helpers import DAY, at, check, push, push_one, record, report
 
-BEFORE_CUTOFF = datetime(2026, 3, 2, 1, 0)  # 09:00 in the county, as naive UTC
-AFTER_CUTOFF = datetime(2026, 3, 2, 3, 0)  # 11:00
+BEFORE_CUTOFF = utc(9)  # 09:00 in the county, as naive UTC
+AFTER_CUTOFF = utc(11)  # 11:00
 
 
 def _file_reports(county):

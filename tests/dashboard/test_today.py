@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
+from tests.health.helpers import utc
 from webapp.dashboard.today import today
 from webapp.extensions import db
 from webapp.org import operations as org
@@ -12,7 +12,7 @@ from webapp.org.settings import local_today
 from tests.dashboard.test_home import _now_in_county
 from tests.health.helpers import DAY, at, check, push, push_one, record, report, staff_check
 
-AFTER_CUTOFF = datetime(2026, 3, 2, 3, 0)  # 11:00 in the county, as naive UTC
+AFTER_CUTOFF = utc(11)  # 11:00 in the county, as naive UTC
 
 
 def _morning(county, day=DAY, when=None):

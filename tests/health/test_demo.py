@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from tests.health.helpers import utc
 from webapp.dashboard.operations import completeness
 from webapp.extensions import db
 from webapp.health import demo as health_demo
@@ -33,7 +34,7 @@ def test_the_demo_has_checks_reports_fevers_a_few_missing_classes_and_sound_enve
     county = build_demo_county(db.session, rng, today=TODAY)
     health_demo.seed_demo(db.session, county, rng, today=TODAY)
     db.session.commit()
-    status = completeness(county.county, TODAY, now=datetime(2026, 3, 2, 4, 0))
+    status = completeness(county.county, TODAY, now=utc(12, 0, TODAY))
     assert len(status.missing) == health_demo.MISSING_TODAY + health_demo.UNREPORTED_TODAY
     assert status.totals["late"] == health_demo.LATE_TODAY
     assert status.totals["morning"] > 0.9 * status.totals["expected"] and status.totals["noon"] == 0

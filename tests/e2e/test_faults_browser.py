@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, log_in, wait_until_offline_ready
+from tests.e2e.conftest import PASSWORD, log_in, wait_until, wait_until_offline_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +56,9 @@ def test_a_phone_killed_right_after_saved_keeps_the_check_and_syncs_it_when_reop
     page.goto(f"{server.url}/field/")
     status = page.locator("#sync-status")
     expect(status).to_have_attribute("data-pending", "5")  # kept on the phone
+    # The first sync after reopening either sends the five or finds the login gone: wait for which.
+    wait_until(page, "(s => s.dataset.pending === '0' || s.dataset.paused === 'login')"
+                     "(document.querySelector('#sync-status'))")
     if status.get_attribute("data-paused") == "login":
         # The kill took the login cookie Chromium had not written yet: the phone asks for the password.
         status.get_by_label("密码").fill(PASSWORD)

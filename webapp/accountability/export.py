@@ -17,7 +17,7 @@ from ..jobs.operations import JobKind, register
 from ..health.models import DailyReport
 from ..org.models import Unit, UnitKind, User
 from ..spreadsheets import Column, Table, local_time
-from .operations import TraceBack
+from .operations import TraceBack, overall
 
 
 def _reports(trace: TraceBack) -> dict[tuple[int, date], tuple]:
@@ -66,14 +66,18 @@ def summary_table(trace: TraceBack, unit: Unit) -> Table:
 
 
 def monthly_table(trace: TraceBack, unit: Unit, month: date) -> Table:
-    """The monthly trace-back table (倒查月度汇总表): each school, then its township's total."""
+    """The monthly trace-back table (倒查月度汇总表): each school, then its township's total; the county's last."""
+    def line(township: str, name: str, row) -> list:
+        return [township, name, row.due, row.missed, row.late, row.on_time, _share(row.on_time_share)]
+
     def rows():
-        for township in trace.monthly():
-            for school in township.schools:
-                yield [township.name, school.name, school.due, school.missed, school.late, school.on_time,
-                       _share(school.on_time_share)]
-            yield [township.name, _("total"), township.due, township.missed, township.late, township.on_time,
-                   _share(township.on_time_share)]
+        townships = trace.monthly()
+        for township in townships:
+            yield from (line(township.name, school.name, school) for school in township.schools)
+            yield line(township.name, _("total"), township)
+        total = overall(townships, unit.id, unit.name)
+        if total:
+            yield line(unit.name, _("total"), total)
     headers = [_("Township"), _("School"), _("Due"), _("Missed"), _("Late"), _("On time"), _("On time (%)")]
     return Table(title=_("Monthly trace-back table"), unit=unit.name, day=month.strftime("%Y-%m"),
                  sheet=_("Trace-back"), columns=[Column(h, w) for h, w in zip(headers, (12, 18, 8, 8, 8, 8, 10))],

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..jobs.operations import JobKind, register
 from ..health.models import DailyReport
 from ..org.models import Unit, UnitKind, User
+from ..org.operations import unit_title
 from ..spreadsheets import Column, Table, local_time
 from .operations import TraceBack, overall
 
@@ -60,7 +61,7 @@ def summary_table(trace: TraceBack, unit: Unit) -> Table:
         return [day, trace.name_at(u, UnitKind.township), school, "" if u.name == school else u.name, states[state],
                 *filed, chain]
     widths = (11, 10, 16, 10, 8, 8, 7, 7, 7, 7, 10, 16, 36)
-    return Table(title=_("Daily report summary"), unit=unit.name,
+    return Table(title=_("Daily report summary"), unit=unit_title(unit),
                  day=f"{trace.start.isoformat()} – {trace.end.isoformat()}", sheet=_("Reports"),
                  columns=[Column(h, w) for h, w in zip(summary_headers(), widths)], rows=(row(i) for i in due))
 
@@ -79,7 +80,7 @@ def monthly_table(trace: TraceBack, unit: Unit, month: date) -> Table:
         if total:
             yield line(unit.name, _("total"), total)
     headers = [_("Township"), _("School"), _("Due"), _("Missed"), _("Late"), _("On time"), _("On time (%)")]
-    return Table(title=_("Monthly trace-back table"), unit=unit.name, day=month.strftime("%Y-%m"),
+    return Table(title=_("Monthly trace-back table"), unit=unit_title(unit), day=month.strftime("%Y-%m"),
                  sheet=_("Trace-back"), columns=[Column(h, w) for h, w in zip(headers, (12, 18, 8, 8, 8, 8, 10))],
                  rows=rows())
 
@@ -89,7 +90,7 @@ def _share(value: float | None) -> float | None:
 
 
 def summary_name(unit: Unit, start: date, end: date) -> str:
-    return f"{_('Daily report summary')} {unit.name} {start.isoformat()}_{end.isoformat()}"
+    return f"{_('Daily report summary')} {unit_title(unit)} {start.isoformat()}_{end.isoformat()}"
 
 
 def run_summary_job(params: dict, progress, path) -> tuple[str, str]:

@@ -69,7 +69,7 @@ def monthly():
 def monthly_file(fmt: str):
     form = MonthForm(formdata=request.args)
     unit, start, end = _month(form)
-    name = f"{_('Monthly trace-back table')} {unit.name} {start.strftime('%Y-%m')}"
+    name = f"{_('Monthly trace-back table')} {export.unit_title(unit)} {start.strftime('%Y-%m')}"
     return spreadsheets.response(export.monthly_table(TraceBack(unit, start, end), unit, start), name, fmt, about=unit)
 
 

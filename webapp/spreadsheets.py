@@ -108,6 +108,15 @@ def _subtitle(table: Table) -> str:
     return "    ".join(parts)
 
 
+def file_name(table: Table) -> str:
+    """The file's name as its title line reads, in the user's language: title, unit (when the title does
+    not hold it) and period, with the characters a Windows file name cannot hold as spaces."""
+    day = table.day.isoformat() if isinstance(table.day, date) else str(table.day or "")
+    parts = [table.title, table.unit if table.unit and table.unit not in table.title else "", day.replace(" – ", "_")]
+    name = " ".join(p for p in parts if p).translate(str.maketrans({c: " " for c in '\\/:*?"<>|：'}))
+    return " ".join(name.split())
+
+
 def _signature() -> list[str]:
     """One cell, so that it never widens the table: 填表人：＿＿＿＿  审核人：＿＿＿＿  日期：＿＿＿＿."""
     blank = "________"
@@ -254,8 +263,9 @@ def xlsx_bytes(*tables: Table) -> bytes:
     return out.getvalue()
 
 
-def response(table: Table, download_name: str, fmt: str = "xlsx", about=None):
-    """The file as a download: `fmt` is "xlsx" or "csv"; `download_name` without its extension.
+def response(table: Table, download_name: str | None = None, fmt: str = "xlsx", about=None):
+    """The file as a download: `fmt` is "xlsx" or "csv"; `download_name` without its extension (by
+    default the table's title, unit and period: `file_name`).
 
     Every download is in the audit log: who took which file about which unit (`about`, else the
     user's area), from where.
@@ -263,6 +273,7 @@ def response(table: Table, download_name: str, fmt: str = "xlsx", about=None):
     from flask_login import current_user
 
     from . import audit
+    download_name = download_name or file_name(table)
     out = io.BytesIO()
     if fmt == "csv":
         write_csv(out, table)

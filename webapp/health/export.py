@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..jobs.operations import JobKind, register
 from ..org.models import Staff, Student, Unit
+from ..org.operations import unit_title
 from ..org.scoping import subtree_ids
 from ..spreadsheets import CSV_TYPE, XLSX_TYPE, Column, Prepared, Table, local_time, write_csv, write_xlsx
 from .labels import REASON_LABELS, SESSION_LABELS, SYMPTOM_LABELS
@@ -120,14 +121,14 @@ def ledger_table(root: Unit, day: date) -> Table:
     """One row per person on the roll and session: the current check, or 未检; students, then staff."""
     names = unit_names(root)
     words = Words.now()
-    return Table(title=_("Health check ledger"), unit=root.name, day=day, sheet=_("Checks"),
+    return Table(title=_("Health check ledger"), unit=unit_title(root), day=day, sheet=_("Checks"),
                  columns=[Column(header, width) for header, width in zip(headers(), WIDTHS)],
                  rows=Prepared(lambda cell: Cells(day, names, words, cell).rows(ledger(root, day, names))))
 
 
 def file_name(root: Unit, day: date) -> str:
     title = _("Health check ledger")
-    return f"{title} {root.name} {day.isoformat()}"
+    return f"{title} {unit_title(root)} {day.isoformat()}"
 
 
 def run_ledger_job(params: dict, progress, path: Path) -> tuple[str, str]:

@@ -46,8 +46,7 @@ def home():
     parent = unit.parent if unit.id != current_user.scope_unit_id else None
     with replica.reading():  # the leaders' figures may come from a replica (DATABASE_REPLICA_URL)
         day = today(unit, local_today(), current_user.role, listed=LISTED, called_first=LISTED) if current_user.is_admin else None
-        students = {line.id: line.expected for line in day.status.classes} if day is not None else None
-        overview = operations.overview(unit, students)
+        overview = operations.overview(unit, operations.students_below(day.status) if day is not None else None)
     return render_template("dashboard/home.html", overview=overview, today=day, limit=LISTED,
                            reads_reports=current_user.role in REPORT_READERS,
                            up=parent if parent is not None and in_scope(parent) else None,

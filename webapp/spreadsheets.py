@@ -28,7 +28,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
-from typing import IO, Iterable, Sequence
+from typing import IO, Callable, Iterable, Sequence
 
 from flask import send_file
 from flask_babel import gettext as _
@@ -52,12 +52,26 @@ class Column:
     width: int = 12
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Rows that a big export makes from the file's own cells: `make(cell)` yields rows whose values
+    are already `cell(value)`, so that a value repeated on every row (a label, a place, a minute) is
+    made into its cell once per file, not once per row. `cell` is the same rule as for any other row
+    (the type of a value decides its cell, formulas stay text); it differs between .xlsx and CSV."""
+
+    make: Callable[[Callable], Iterable[Sequence]]
+
+    def counted(self, count: Callable[[Iterable], Iterable]) -> Prepared:
+        """The same rows, passed through `count` as they are written (a job's progress)."""
+        return Prepared(lambda cell: count(self.make(cell)))
+
+
 @dataclass
 class Table:
-    """One sheet (or one CSV file). `rows` may be any iterable: it is read once, as it is written."""
+    """One sheet (or one CSV file). `rows` may be any iterable, read once as it is written, or Prepared."""
     title: str
     columns: Sequence[Column]
-    rows: Iterable[Sequence]
+    rows: Iterable[Sequence] | Prepared
     unit: str = ""
     day: date | str | None = None
     sheet: str = ""
@@ -153,8 +167,11 @@ def _sheet_rows(table: Table):
     yield [_subtitle(table)]
     yield [xlsx.Text(_clean(column.header), xlsx.BOLD) for column in table.columns]
     value = _xlsx_values(_yes_no(True), _yes_no(False))
-    for row in table.rows:
-        yield [value(v) for v in row]
+    if isinstance(table.rows, Prepared):
+        yield from table.rows.make(value)
+    else:
+        for row in table.rows:
+            yield [value(v) for v in row]
     if table.signature:
         yield []
         yield _signature()
@@ -226,8 +243,11 @@ def write_csv(target: IO[bytes], table: Table) -> None:
     writer.writerow([_csv_value(_subtitle(table))])
     writer.writerow([_csv_value(column.header) for column in table.columns])
     value = _csv_values(_yes_no(True), _yes_no(False))
-    for row in table.rows:
-        writer.writerow([value(v) for v in row])
+    if isinstance(table.rows, Prepared):
+        writer.writerows(table.rows.make(value))
+    else:
+        for row in table.rows:
+            writer.writerow([value(v) for v in row])
     if table.signature:
         writer.writerow([])
         writer.writerow(_signature())

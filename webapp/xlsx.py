@@ -48,22 +48,26 @@ def _serial(value) -> tuple[float, int]:
     return (value.hour * 3600 + value.minute * 60 + value.second) / 86400, TIME
 
 
-_MEMO_MAX = 50_000  # distinct texts and times remembered while a sheet is written
+_MEMO_MAX = 50_000  # distinct texts and times remembered while a sheet is written: the part of their
+# cell after the reference is built once (a ledger repeats its labels, places and minutes on every row)
 
 
-def _cell(ref: str, value, memo: dict | None = None) -> str:
-    """A cell's XML. With `memo`, the part after the reference is built once per distinct text or time
-    (a ledger repeats its labels, places and minutes on every row)."""
-    if value is None or value == "":  # an empty text is no cell, as in openpyxl
-        return ""
-    if memo is None or type(value) in (int, float, bool):
-        return _cell_xml(ref, value)
-    tail = memo.get(value)
-    if tail is None:
-        if len(memo) > _MEMO_MAX:
-            memo.clear()
-        tail = memo[value] = _cell_xml("", value)[len('<c r=""'):]
-    return f'<c r="{ref}"{tail}'
+def _cells(letters: list[str], number: str, row: Sequence, memo: dict) -> str:
+    """The XML of a row's cells (`letters`: the columns' letters, `number`: the row's). A value's cell
+    after its reference comes from `memo`, but for numbers (a county's ledger has 6 million cells)."""
+    cells = []
+    for letter, value in zip(letters, row):
+        kind = type(value)
+        if kind is int or kind is float or kind is bool:
+            cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
+        elif value is not None and value != "":  # an empty text is no cell, as in openpyxl
+            tail = memo.get(value)
+            if tail is None:
+                if len(memo) > _MEMO_MAX:
+                    memo.clear()
+                tail = memo[value] = _cell_xml("", value)[len('<c r=""'):]
+            cells.append(f'<c r="{letter}{number}"{tail}')
+    return "".join(cells)
 
 
 def _cell_xml(ref: str, value) -> str:
@@ -116,8 +120,7 @@ class Writer:
                 last_column = max(last_column, len(row))
                 if sheet.filter_row and last_row >= sheet.filter_row and not ended:
                     ended, block_end = not any(v is not None for v in row), last_row if row else block_end
-                cells = "".join(_cell(f"{letters[i]}{last_row}", value, memo) for i, value in enumerate(row))
-                chunk.append(f'<row r="{last_row}">{cells}</row>')
+                chunk.append(f'<row r="{last_row}">{_cells(letters, str(last_row), row, memo)}</row>')
                 if len(chunk) >= 500:
                     raw.write("".join(chunk).encode())
                     chunk = []

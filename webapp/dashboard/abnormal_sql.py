@@ -1,9 +1,10 @@
 """The abnormal people of an area counted in SQL, and the first few of its list: what the start
 page and the command view show (counts and 20 names), without building a county's 5,000 people
-in Python. `today.abnormal_people` builds the whole list (the /abnormal page); both count the same
+in Python. `today.abnormal_people` builds the whole list (the /abnormal page); all count the same
 way: a person counts under each finding of their current checks of the day (fever; other
-symptoms without a fever; absent for illness) and under the unit of their worst check (fever,
-else symptoms, else illness; the earlier session first), the one their line is listed under.
+symptoms without a fever; absent for illness), once. The counts come from the day tallies; a line
+is listed under the unit of the person's worst check (fever, else symptoms, else illness; the
+earlier session first).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
-from ..health.models import AbsenceReason
+from ..health.models import AbsenceReason, DayTally
 from ..health.operations import _flagged, _person_column, _ranked
 from ..org.models import Staff, Student, Unit
 from ..org.ordering import encoded, unit_key
@@ -35,12 +36,16 @@ def _people(units, day: date, person: str):
 
 
 def per_child(scope: Unit, units, day: date, person: str) -> dict[int | None, tuple[int, int, int, int]]:
-    """Per unit right below `scope` that the people's worst checks lie under (None: the scope's own
-    unit, a school's staff): (fever, symptoms, illness, people). A county's 20 rows, not its 5,000 classes."""
-    p = _people(units, day, person).c
+    """Per unit right below `scope` (None: the scope's own unit, a school's staff): the abnormal
+    people, (fever, symptoms, illness, people), read from the day tallies (health/tallies.py, kept by
+    the push): a county's 20 rows from its 5,000 classes' tallies, nothing ranked. A person counts
+    under each finding of their current checks, once (their day's unit: the last session's check)."""
     child = child_id(scope)
-    query = (select(child, func.sum(p.fever), func.sum(p.symptoms), func.sum(p.illness), func.count())
-             .join(Unit, Unit.id == p.unit_id).group_by(child))
+    t = DayTally
+    query = (select(child, func.sum(t.fever), func.sum(t.symptoms), func.sum(t.illness), func.sum(t.abnormal))
+             .select_from(t).join(Unit, Unit.id == t.unit_id)
+             .where(t.date == day, t.unit_id.in_(units), t.staff.is_(person == "staff"), t.abnormal > 0)
+             .group_by(child))
     return {child_id_: tuple(int(n) for n in numbers) for child_id_, *numbers in db.session.execute(query)}
 
 

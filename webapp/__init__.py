@@ -32,7 +32,7 @@ def _import_models() -> None:
     from .health import models as _health  # noqa: F401
     from .jobs import models as _jobs  # noqa: F401
     from .ledgers import models as _ledgers  # noqa: F401
-    from .org import models as _org, settings as _settings  # noqa: F401
+    from .org import models as _org, roll as _roll, settings as _settings  # noqa: F401
     from .notices import models as _notices  # noqa: F401
     from .quality import models as _quality  # noqa: F401
     from .sync import models as _sync  # noqa: F401

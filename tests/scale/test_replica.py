@@ -63,7 +63,10 @@ def _caught_up(primary, standby, position: str = "replay") -> None:
 
 
 def _morning(page: str) -> str:
-    return re.search(r'<div class="num">(\d+ / \d+)</div><div class="label">[^<]*(晨检|morning)', page).group(1)
+    """The card's figure as read: "2 / 5" (its whole is in smaller type, `<span class="of">`)."""
+    found = re.search(r'<div class="num">(\d+)(?:<span class="of">)?( / \d+)(?:</span>)?</div>'
+                      r'<div class="label">[^<]*(晨检|morning)', page)
+    return found.group(1) + found.group(2)
 
 
 def _replay(standby, what: str) -> None:

@@ -11,11 +11,11 @@ from ..extensions import db
 from ..health.models import CheckSession
 from ..health import tallies
 from ..health.models import DailyReport
-from ..health.operations import (ReportStatus, expected_students, ranked_reports, report_status,
-                                 students_per_class, units_of_kind)
-from ..org.models import Staff, Student, Unit, UnitKind, utcnow
+from ..health.operations import ReportStatus, expected_students, ranked_reports, report_status, units_of_kind
+from ..org.models import Staff, Unit, UnitKind, utcnow
 from ..org.ordering import unit_key
-from ..org.scoping import child_id, id_at_level, subtree_ids
+from ..org.roll import ClassRoll, students_per_class
+from ..org.scoping import child_id, id_at_level, in_subtree
 from ..org.settings import county_id_of, cutoff_moment, settings_for
 
 
@@ -26,12 +26,21 @@ class UnitSummary:
     staff: int
 
 
-def _active_per_child(model, column, scope: Unit) -> dict[int | None, int]:
-    """Active people per unit right below the scope (None: at the scope's own unit): one grouped query."""
+def _per_child(scope: Unit, count, joined, where=()) -> dict[int | None, int]:
+    """`count` per unit right below the scope (None: at the scope's own unit), of the rows of a table
+    `joined` to their unit (one grouped query)."""
     child = child_id(scope)
-    query = (select(child, func.count()).select_from(model).join(Unit, Unit.id == column)
-             .where(column.in_(subtree_ids(scope)), model.active.is_(True)).group_by(child))
-    return dict(db.session.execute(query).all())
+    query = select(child, count).select_from(joined).where(in_subtree(scope), *where).group_by(child)
+    return {unit_id: int(n) for unit_id, n in db.session.execute(query) if n}
+
+
+def _students_per_child(scope: Unit) -> dict[int | None, int]:
+    """Active students, from the roll of each class (org/roll.py)."""
+    return _per_child(scope, func.sum(ClassRoll.students), ClassRoll.__table__.join(Unit, Unit.id == ClassRoll.class_id))
+
+
+def _staff_per_child(scope: Unit) -> dict[int | None, int]:
+    return _per_child(scope, func.count(), Staff.__table__.join(Unit, Unit.id == Staff.unit_id), (Staff.active.is_(True),))
 
 
 def overview(scope: Unit, students: dict[int | None, int] | None = None) -> dict:
@@ -39,8 +48,8 @@ def overview(scope: Unit, students: dict[int | None, int] | None = None) -> dict
 
     `students`: the active students per unit right below when the caller has counted them already
     (the start page's completeness did: `students_below`): the roll is then not counted a second time."""
-    per_child = {"students": students if students is not None else _active_per_child(Student, Student.class_id, scope),
-                 "staff": _active_per_child(Staff, Staff.unit_id, scope)}
+    per_child = {"students": students if students is not None else _students_per_child(scope),
+                 "staff": _staff_per_child(scope)}
     children = [UnitSummary(child, per_child["students"].get(child.id, 0), per_child["staff"].get(child.id, 0))
                 for child in sorted(scope.children, key=lambda unit: (unit_key(unit.name), unit.id))]
     return {"scope": scope, "students": sum(per_child["students"].values()), "staff": sum(per_child["staff"].values()),

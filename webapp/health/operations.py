@@ -20,6 +20,7 @@ from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
 from ..org.ordering import path_key
+from ..org.roll import students_per_class
 from ..org.scoping import in_subtree, subtree_ids
 from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck
 
@@ -139,14 +140,8 @@ def check_counts(units, day: date, person: str = "student") -> dict[tuple[int, C
             in db.session.execute(query)}
 
 
-def students_per_class(units) -> Select:
-    """The query of the active students per class: (class_id, n)."""
-    return (select(Student.class_id, func.count().label("n")).where(Student.class_id.in_(units), Student.active.is_(True))
-            .group_by(Student.class_id))
-
-
 def expected_students(units) -> dict[int, int]:
-    """Active students per class."""
+    """Active students per class (the roll kept by the database: org/roll.py)."""
     return dict(db.session.execute(students_per_class(units)).all())
 
 

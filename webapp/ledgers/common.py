@@ -17,7 +17,8 @@ from ..duty import clock
 from ..errors import OutOfScope, RuleError
 from ..org.county import fill_rows
 from ..extensions import db
-from ..org.models import Staff, Student, Unit, UnitKind, User
+from ..org.models import Staff, Unit, UnitKind, User
+from ..org.roll import ClassRoll
 from ..org.scoping import get_or_404, id_at_level, in_subtree, subtree_ids
 from ..org.settings import local_day_of
 from ..sync import engine
@@ -115,14 +116,14 @@ def school_sizes(root: Unit) -> dict[int, dict]:
         select(Unit.id).where(in_subtree(root), Unit.kind == UnitKind.school))}
     counted = {
         "classes": select(school, func.count()).where(in_subtree(root), Unit.kind == UnitKind.klass),
-        "students": select(school, func.count()).select_from(Student).join(Unit, Unit.id == Student.class_id)
-        .where(Student.active.is_(True), *in_schools),
+        "students": select(school, func.sum(ClassRoll.students)).select_from(ClassRoll)
+        .join(Unit, Unit.id == ClassRoll.class_id).where(*in_schools),
         "staff": select(school, func.count()).select_from(Staff).join(Unit, Unit.id == Staff.unit_id)
         .where(Staff.active.is_(True), *in_schools)}
     for key, query in counted.items():
         for school_id, n in db.session.execute(query.group_by(school)):
             if school_id in sizes:
-                sizes[school_id][key] = n
+                sizes[school_id][key] = int(n or 0)
     return sizes
 
 

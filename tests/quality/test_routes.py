@@ -32,6 +32,13 @@ def test_the_school_sees_the_flag_explained_in_plain_words(rounded_class, as_use
     assert "一(1)班" in page and "homeroom_a1" in page  # the class, and the recorder
 
 
+def test_a_township_sees_which_schools_class_is_flagged(rounded_class, as_user):
+    """A township holds many 一(1)班: its flag names the school before the class; a school's does not need to."""
+    township = as_user("township_a").get("/quality").get_data(as_text=True)
+    assert "班级: <a" in township and ">东镇一小 一(1)班</a>" in township
+    assert ">一(1)班</a>" in as_user("school_a1").get("/quality").get_data(as_text=True)
+
+
 def test_honest_classes_have_no_flag(county, as_user):
     assert "这两周没有需要核查的情况" in as_user("school_a1").get("/quality").get_data(as_text=True)
 
@@ -46,6 +53,7 @@ def test_looked_into_is_kept_with_its_note_in_the_history(rounded_class, as_user
     assert "已核查" in page and "问过王老师：体温计只显示半度" in page and "换了体温计" in page
     history = client.get("/quality/history").get_data(as_text=True)
     assert history.index("换了体温计") < history.index("问过王老师")  # newest first, both kept
+    assert "东镇一小 一(1)班" in history  # which school's 一(1)班
     assert db.session.scalar(select(db.func.count()).select_from(QualityReview)) == 2
 
 

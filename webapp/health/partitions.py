@@ -14,7 +14,7 @@ and write goes through `health_check`; PostgreSQL routes each row to its month.
   `AHEAD` months ahead (`_after_create`); migration 0023 makes them and the months the stored
   checks are in. `ensure_months()` makes the missing ones, cheaply and idempotently: the job
   worker of every process calls it once a day (`keep_ahead`, webapp/jobs/worker.py), and
-  `flask partitions` does it on demand (a monthly cron). A month whose checks already went to
+  `flask partitions` (health/cli.py) does it on demand (a monthly cron). A month whose checks already went to
   DEFAULT is made by moving them out of DEFAULT in the same transaction, then attaching it.
 """
 from __future__ import annotations
@@ -24,8 +24,6 @@ import re
 import time
 from datetime import date
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import PrimaryKeyConstraint, Table, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -179,21 +177,3 @@ def _after_create(table: Table, connection: Connection, **_kw) -> None:
 
 def install(table: Table) -> None:
     event.listen(table, "after_create", _after_create)
-
-
-# ---- flask partitions --------------------------------------------------------------------------
-
-@click.command("partitions")
-@click.option("--months-ahead", default=AHEAD, show_default=True, help="Make the months up to this many ahead.")
-@with_appcontext
-def partitions_command(months_ahead: int) -> None:
-    """Make the missing month partitions of health_check (PostgreSQL) and list them with their rows."""
-    if db.engine.dialect.name != "postgresql":
-        click.echo("SQLite: health_check is one table, without partitions.")
-        return
-    made = ensure_months(ahead=months_ahead)
-    with db.engine.connect() as connection:
-        for table in partitioned_tables():
-            for name, bound in sorted(partitions(connection, table.name).items()):
-                rows = connection.scalar(text(f"SELECT count(*) FROM {SCHEMA}.{name}"))
-                click.echo(f"{SCHEMA}.{name}\t{bound}\t{rows:,} rows{'  (made now)' if name in made else ''}")

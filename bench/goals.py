@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 
-from . import leaders, phones, supplies
+from . import exports, leaders, phones, supplies
 from .common import table
 
-GOAL_BENCHES = {"phones": phones, "leaders": leaders, "supplies": supplies}
+GOAL_BENCHES = {"phones": phones, "leaders": leaders, "supplies": supplies, "exports": exports}
 
 
 def collect(results: dict) -> list[dict]:

@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import day, goals, leaders, phones, push, supplies, weight
+from . import day, exports, goals, leaders, phones, push, supplies, weight
 from .common import Backend, backends
 
 OUT = Path(__file__).resolve().parent / "out" / "latest.json"
-BENCHES = ("push", "phones", "leaders", "day", "weight", "supplies")
+BENCHES = ("push", "phones", "leaders", "day", "weight", "supplies", "exports")
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,7 +32,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", type=_positive, default=0.1,
                         help="county size for the day bench; 1.0 = 200,000 students in ~5,000 classes (default 0.1)")
     parser.add_argument("--county-scale", type=_positive, default=1.0,
-                        help="county size for the leaders bench (PostgreSQL only; default 1.0: 200,000 students)")
+                        help="county size for the leaders and exports benches (PostgreSQL only; default 1.0: 200,000 students)")
     parser.add_argument("--county-days", type=int, choices=range(1, 121), default=60, metavar="1-120",
                         help="days of tallies and reports in the leaders bench, ending today (default 60)")
     parser.add_argument("--days", type=int, choices=range(1, 31), default=1, metavar="1-30",
@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     if "supplies" in args.only:
         results["supplies"] = each_backend(lambda b: supplies.run(b, max(args.scale, 1.0), args.repeat),
                                            supplies.report)
+    if "exports" in args.only:
+        results["exports"] = each_backend(lambda b: exports.run(b, args.county_scale, args.repeat), exports.report)
     if "weight" in args.only:
         results["weight"] = weight.run()
         print(weight.report(results["weight"]), flush=True)

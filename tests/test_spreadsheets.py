@@ -58,6 +58,32 @@ def test_title_unit_day_header_frozen_autofilter_and_signature(ctx):
     assert sheet.column_dimensions["A"].width == 10
 
 
+def test_a_ledger_prints_on_a4_every_column_across_the_page_with_its_header_on_each_page(ctx):
+    narrow = workbook(xlsx_bytes(table([["张三", 36.5, None, None]]))).active
+    wide = Table(title="晨午检台账", unit="东镇一小", day=date(2026, 3, 2),
+                 columns=[Column(f"列{i}", 12) for i in range(12)], rows=[["x"] * 12] * 200)
+    for sheet, orientation in ((narrow, "portrait"), (workbook(xlsx_bytes(wide)).active, "landscape")):
+        setup = sheet.page_setup
+        assert (int(setup.paperSize), setup.orientation) == (9, orientation)  # 9: A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
+        assert sheet.print_title_rows == f"$1:${HEADER_ROW}"  # title, unit and headers on every page
+        assert sheet.oddFooter.center.text == "&P / &N"
+
+
+def test_libreoffice_opens_the_file_cleanly(ctx, tmp_path):
+    """Converted to PDF by LibreOffice (when installed), as a county office would print it."""
+    import shutil
+    import subprocess
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
+    source = tmp_path / "ledger.xlsx"
+    source.write_bytes(xlsx_bytes(table([["张三", 36.5, date(2026, 3, 2), datetime(2026, 3, 2, 7, 40)]])))
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
+    assert (tmp_path / "ledger.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_characters_a_spreadsheet_cannot_hold_are_dropped_not_a_500(ctx):
     assert data_rows(xlsx_bytes(table([["a\x01b", None, None, None]])))[0][0] == "ab"
 

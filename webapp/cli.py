@@ -147,3 +147,6 @@ DEMO_SEEDERS.append(_training_demo)
 from .ledgers.school_duty.demo import seed_demo as _school_duty_demo  # noqa: E402  (the schools' duty rosters)
 
 DEMO_SEEDERS.append(_school_duty_demo)
+from .notices.demo import seed_demo as _notices_demo  # noqa: E402  (the bureau's letter to parents, confirmations)
+
+DEMO_SEEDERS.append(_notices_demo)

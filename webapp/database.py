@@ -43,7 +43,16 @@ def _sqlite_pragmas(timeout_ms: int):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
         cursor.close()
+        # PostgreSQL's split_part, which the leaders' roll-ups use to read a unit's ancestors off its path.
+        dbapi_connection.create_function("split_part", 3, _split_part, deterministic=True)
     return on_connect
+
+
+def _split_part(text: str | None, delimiter: str, n: int) -> str | None:
+    if text is None:
+        return None
+    parts = text.split(delimiter)
+    return parts[n - 1] if 0 < n <= len(parts) else ""
 
 
 def retryable(error: OperationalError) -> bool:

@@ -28,7 +28,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
-from typing import IO, Iterable, Sequence
+from typing import IO, Callable, Iterable, Sequence
 
 from flask import send_file
 from flask_babel import gettext as _
@@ -52,12 +52,26 @@ class Column:
     width: int = 12
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Rows that a big export makes from the file's own cells: `make(cell)` yields rows whose values
+    are already `cell(value)`, so that a value repeated on every row (a label, a place, a minute) is
+    made into its cell once per file, not once per row. `cell` is the same rule as for any other row
+    (the type of a value decides its cell, formulas stay text); it differs between .xlsx and CSV."""
+
+    make: Callable[[Callable], Iterable[Sequence]]
+
+    def counted(self, count: Callable[[Iterable], Iterable]) -> Prepared:
+        """The same rows, passed through `count` as they are written (a job's progress)."""
+        return Prepared(lambda cell: count(self.make(cell)))
+
+
 @dataclass
 class Table:
-    """One sheet (or one CSV file). `rows` may be any iterable: it is read once, as it is written."""
+    """One sheet (or one CSV file). `rows` may be any iterable, read once as it is written, or Prepared."""
     title: str
     columns: Sequence[Column]
-    rows: Iterable[Sequence]
+    rows: Iterable[Sequence] | Prepared
     unit: str = ""
     day: date | str | None = None
     sheet: str = ""
@@ -92,6 +106,15 @@ def _subtitle(table: Table) -> str:
         day = table.day.isoformat() if isinstance(table.day, date) else str(table.day)
         parts.append(_("Date: %(day)s", day=day))
     return "    ".join(parts)
+
+
+def file_name(table: Table) -> str:
+    """The file's name as its title line reads, in the user's language: title, unit (when the title does
+    not hold it) and period, with the characters a Windows file name cannot hold as spaces."""
+    day = table.day.isoformat() if isinstance(table.day, date) else str(table.day or "")
+    parts = [table.title, table.unit if table.unit and table.unit not in table.title else "", day.replace(" – ", "_")]
+    name = " ".join(p for p in parts if p).translate(str.maketrans({c: " " for c in '\\/:*?"<>|：'}))
+    return " ".join(name.split())
 
 
 def _signature() -> list[str]:
@@ -144,8 +167,11 @@ def _sheet_rows(table: Table):
     yield [_subtitle(table)]
     yield [xlsx.Text(_clean(column.header), xlsx.BOLD) for column in table.columns]
     value = _xlsx_values(_yes_no(True), _yes_no(False))
-    for row in table.rows:
-        yield [value(v) for v in row]
+    if isinstance(table.rows, Prepared):
+        yield from table.rows.make(value)
+    else:
+        for row in table.rows:
+            yield [value(v) for v in row]
     if table.signature:
         yield []
         yield _signature()
@@ -217,8 +243,11 @@ def write_csv(target: IO[bytes], table: Table) -> None:
     writer.writerow([_csv_value(_subtitle(table))])
     writer.writerow([_csv_value(column.header) for column in table.columns])
     value = _csv_values(_yes_no(True), _yes_no(False))
-    for row in table.rows:
-        writer.writerow([value(v) for v in row])
+    if isinstance(table.rows, Prepared):
+        writer.writerows(table.rows.make(value))
+    else:
+        for row in table.rows:
+            writer.writerow([value(v) for v in row])
     if table.signature:
         writer.writerow([])
         writer.writerow(_signature())
@@ -234,8 +263,9 @@ def xlsx_bytes(*tables: Table) -> bytes:
     return out.getvalue()
 
 
-def response(table: Table, download_name: str, fmt: str = "xlsx", about=None):
-    """The file as a download: `fmt` is "xlsx" or "csv"; `download_name` without its extension.
+def response(table: Table, download_name: str | None = None, fmt: str = "xlsx", about=None):
+    """The file as a download: `fmt` is "xlsx" or "csv"; `download_name` without its extension (by
+    default the table's title, unit and period: `file_name`).
 
     Every download is in the audit log: who took which file about which unit (`about`, else the
     user's area), from where.
@@ -243,6 +273,7 @@ def response(table: Table, download_name: str, fmt: str = "xlsx", about=None):
     from flask_login import current_user
 
     from . import audit
+    download_name = download_name or file_name(table)
     out = io.BytesIO()
     if fmt == "csv":
         write_csv(out, table)

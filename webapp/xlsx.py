@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 # Style indexes of cellXfs in STYLES (below).
 PLAIN, BOLD, TITLE, DATETIME, DATE, TIME, QUOTED = range(7)
 EPOCH = datetime(1899, 12, 30)
+PORTRAIT_WIDTH = 90  # the column widths (in characters) that fit across a portrait A4 page
 _ATTR = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
@@ -47,22 +48,26 @@ def _serial(value) -> tuple[float, int]:
     return (value.hour * 3600 + value.minute * 60 + value.second) / 86400, TIME
 
 
-_MEMO_MAX = 50_000  # distinct texts and times remembered while a sheet is written
+_MEMO_MAX = 50_000  # distinct texts and times remembered while a sheet is written: the part of their
+# cell after the reference is built once (a ledger repeats its labels, places and minutes on every row)
 
 
-def _cell(ref: str, value, memo: dict | None = None) -> str:
-    """A cell's XML. With `memo`, the part after the reference is built once per distinct text or time
-    (a ledger repeats its labels, places and minutes on every row)."""
-    if value is None or value == "":  # an empty text is no cell, as in openpyxl
-        return ""
-    if memo is None or type(value) in (int, float, bool):
-        return _cell_xml(ref, value)
-    tail = memo.get(value)
-    if tail is None:
-        if len(memo) > _MEMO_MAX:
-            memo.clear()
-        tail = memo[value] = _cell_xml("", value)[len('<c r=""'):]
-    return f'<c r="{ref}"{tail}'
+def _cells(letters: list[str], number: str, row: Sequence, memo: dict) -> str:
+    """The XML of a row's cells (`letters`: the columns' letters, `number`: the row's). A value's cell
+    after its reference comes from `memo`, but for numbers (a county's ledger has 6 million cells)."""
+    cells = []
+    for letter, value in zip(letters, row):
+        kind = type(value)
+        if kind is int or kind is float or kind is bool:
+            cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
+        elif value is not None and value != "":  # an empty text is no cell, as in openpyxl
+            tail = memo.get(value)
+            if tail is None:
+                if len(memo) > _MEMO_MAX:
+                    memo.clear()
+                tail = memo[value] = _cell_xml("", value)[len('<c r=""'):]
+            cells.append(f'<c r="{letter}{number}"{tail}')
+    return "".join(cells)
 
 
 def _cell_xml(ref: str, value) -> str:
@@ -85,8 +90,13 @@ class Sheet:
 
     name: str
     widths: Sequence[float]
-    frozen_rows: int = 0  # rows kept in view at the top
+    frozen_rows: int = 0  # rows kept in view at the top, and printed at the top of every page
     filter_row: int | None = None  # the header row of the autofilter (over the rows below it, to a blank one)
+
+    @property
+    def landscape(self) -> bool:
+        """Printed across an A4 page when its columns are wider than the page is (about 90 characters)."""
+        return sum(self.widths) > PORTRAIT_WIDTH
 
 
 class Writer:
@@ -110,8 +120,7 @@ class Writer:
                 last_column = max(last_column, len(row))
                 if sheet.filter_row and last_row >= sheet.filter_row and not ended:
                     ended, block_end = not any(v is not None for v in row), last_row if row else block_end
-                cells = "".join(_cell(f"{letters[i]}{last_row}", value, memo) for i, value in enumerate(row))
-                chunk.append(f'<row r="{last_row}">{cells}</row>')
+                chunk.append(f'<row r="{last_row}">{_cells(letters, str(last_row), row, memo)}</row>')
                 if len(chunk) >= 500:
                     raw.write("".join(chunk).encode())
                     chunk = []
@@ -119,7 +128,8 @@ class Writer:
             area = None
             if sheet.filter_row and last_column:
                 area = f"A{sheet.filter_row}:{column_letter(last_column)}{max(block_end, sheet.filter_row)}"
-            raw.write(("</sheetData>" + (f'<autoFilter ref="{area}"/>' if area else "") + "</worksheet>").encode())
+            raw.write(("</sheetData>" + (f'<autoFilter ref="{area}"/>' if area else "") + _page(sheet)
+                       + "</worksheet>").encode())
         self.sheets.append((sheet, area))
 
     @staticmethod
@@ -133,7 +143,8 @@ class Writer:
         cols = "".join(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>'
                        for i, width in enumerate(sheet.widths, start=1))
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}"><sheetViews>{view}</sheetViews>'
+                f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+                f'<sheetViews>{view}</sheetViews>'
                 f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
 
     def close(self) -> None:
@@ -144,6 +155,10 @@ class Writer:
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{escape(_quoted(s.name))}!{_absolute(area)}</definedName>"
             for i, (s, area) in enumerate(self.sheets) if area)
+        filters += "".join(  # the title and header rows on every printed page
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            f"{escape(_quoted(s.name))}!$1:${s.frozen_rows}</definedName>"
+            for i, (s, _area) in enumerate(self.sheets) if s.frozen_rows)
         parts = {
             "[Content_Types].xml": CONTENT_TYPES.format(sheets="".join(
                 f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
@@ -159,6 +174,14 @@ class Writer:
         for name, xml in parts.items():
             self.zip.writestr(name, xml)
         self.zip.close()
+
+
+def _page(sheet: Sheet) -> str:
+    """Printing: A4, every column on the page's width (as many pages down as it takes), page numbers."""
+    orientation = "landscape" if sheet.landscape else "portrait"
+    return ('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>'
+            f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+            '<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter>')
 
 
 def _quoted(name: str) -> str:

@@ -64,6 +64,10 @@ def test_the_monthly_table_as_a_file_adds_up_like_the_screen(march, county, as_u
     assert a1[2] == 93 and a1[3] == 92 and a1[5] == 1 and a1[6] == round(100 / 93, 1)
     east_total = next(r for r in rows if r[0] == "东镇" and r[1] == "合计")
     assert east_total[2] == sum(r[2] for r in rows if r[0] == "东镇" and r[1] != "合计")
+    # The county's line comes last, the sum of its townships' (what the bureau's meeting reads first).
+    townships = [r for r in rows if r[1] == "合计" and r[0] != county.county.name]
+    assert rows[-1][:2] == (county.county.name, "合计") and len(townships) == 2
+    assert rows[-1][2:6] == tuple(sum(t[i] for t in townships) for i in range(2, 6))
 
 
 def test_a_county_summary_runs_as_a_background_job(march, county, as_user):

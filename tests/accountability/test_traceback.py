@@ -96,7 +96,16 @@ def test_a_township_sees_only_its_own_schools(march, county, as_user):
     client = as_user("township_a")
     page = client.get("/traceback/monthly?month=2026-03").get_data(as_text=True)
     assert "东镇一小" in page and "西镇一小" not in page
+    assert "东镇 合计" in page and 'class="subtotal total"' not in page  # one township: no area total
     assert client.get(f"/traceback?unit_id={county.school_b1.id}").status_code == 404
+
+
+def test_the_county_sees_its_total_under_the_townships(march, county, as_user):
+    page = as_user("county").get("/traceback/monthly?month=2026-03").get_data(as_text=True)
+    county_line = page.index(f"{county.county.name} 合计")
+    assert page.index("东镇 合计") < page.index("西镇 合计") < county_line
+    # 东镇 owes 124 unit-days, 西镇 62: the county 186.
+    assert '<td class="num">186</td>' in page[county_line:]
 
 
 def test_the_lapse_list_shows_the_person_and_their_phone(march, county, as_user):

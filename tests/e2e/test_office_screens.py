@@ -44,3 +44,14 @@ def test_a_field_screen_not_for_the_role_says_so(server, phone):
     log_in(page, server, "volunteer_a", next_path="/field/report")
     expect(page.locator("#not-for-role")).to_be_visible()
     assert page.locator("main form:visible").count() == 0
+
+
+def test_a_figure_and_its_whole_fit_one_line_of_a_card_at_360_px(server, phone):
+    """"2992 / 3122" (a county's students checked this morning) wrapped onto two lines of its card."""
+    page = phone.open()
+    log_in(page, server, "county", next_path="/")
+    card = page.locator(".card:has(.of)").first
+    card.evaluate("""(el) => { const num = el.querySelector('.num');
+        num.firstChild.textContent = '2992'; num.querySelector('.of').textContent = ' / 3122'; }""")
+    assert card.locator(".num").evaluate(
+        "(el) => el.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(el).lineHeight)")

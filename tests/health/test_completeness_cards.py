@@ -9,8 +9,9 @@ from .helpers import DAY, at, push, record, report
 
 
 def cards(page: str) -> dict[str, str]:
-    return {label: num.strip() for num, label in
-            re.findall(r'<div class="num">([^<]*)</div><div class="label">([^<]*)</div>', page)}
+    """{label: the figure as read} (a whole is in smaller type: "1<span class="of"> / 2</span>" reads "1 / 2")."""
+    return {label: re.sub(r"<[^>]+>", "", num).strip() for num, label in
+            re.findall(r'<div class="num">(.*?)</div><div class="label">([^<]*)</div>', page)}
 
 
 def test_the_cards_count_classes_and_schools_apart(county, as_user):

@@ -72,3 +72,25 @@ def test_one_demo_class_raises_a_data_quality_flag_with_its_explanation(app):
         assert "末位是 .0 或 .5" in quality.explain("rounded", flag.figures)
     school = next(s for s in county.schools if rounded in [k.unit.id for k in s.classes])
     assert school.unit.id == county.users["school"].scope_unit_id  # the demo school's leader sees it too
+
+
+def test_the_demos_past_days_count_in_the_trace_back_and_the_trend_of_reports_on_time(app):
+    """The units stood before the demo's history: the monthly table and the trend count the reports of the
+    days before today (on time, as the demo filed them), not just today's."""
+    from webapp.accountability.operations import TraceBack
+    from webapp.dashboard import trends
+    from webapp.org.settings import cutoff_moment, settings_for
+
+    rng = random.Random(2020)
+    county = build_demo_county(db.session, rng, today=TODAY)
+    health_demo.seed_demo(db.session, county, rng, today=TODAY)
+    db.session.commit()
+    first = TODAY - timedelta(days=health_demo.DAYS - 1)
+    now = cutoff_moment(TODAY, settings_for(county.county.id)) + timedelta(hours=2)
+    due, on_time = TraceBack(county.county, first - timedelta(days=5), TODAY, now=now).per_day()
+    assert due[first - timedelta(days=1)] == 0  # before the demo's history nothing was due
+    yesterday = TODAY - timedelta(days=1)
+    assert due[yesterday] == due[TODAY] > 100 and on_time[yesterday] > 0.9 * due[yesterday]
+    klass = county.classes[0].unit
+    on_time_series = next(s for s in trends.series(klass, TODAY, 14) if s.key == "on_time")
+    assert on_time_series.values[-health_demo.DAYS:-1] == [100.0] * (health_demo.DAYS - 1)

@@ -176,6 +176,15 @@ def test_the_ledger_of_a_teacher_holds_only_her_class(checked_day, as_user):
     assert {row[6] for row in data_rows(response.data)} == {s.name for s in checked_day.students_a1_1}
 
 
+def test_a_class_register_from_the_county_names_its_school_in_the_file_and_its_name(checked_day, as_user):
+    """A county holds many 一(1)班: the class's register says which school's, on the sheet and in the file name."""
+    from urllib.parse import unquote
+    response = as_user("county").get(f"/reports/ledger.csv?unit_id={checked_day.class_a1_1.id}&date={DAY}")
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("单位：东镇一小 一(1)班")
+    assert unquote(response.headers["Content-Disposition"]).endswith(f"晨午检台账 东镇一小 一(1)班 {DAY}.csv")
+
+
 def test_the_ledger_speaks_chinese_by_default(checked_day, as_user):
     client = as_user("school_a1")
     response = client.get(f"/reports/ledger.xlsx?date={DAY}")

@@ -85,8 +85,12 @@ def test_day_file(county, as_user):
     from tests.sheets import data_rows
     push(county.users.homeroom_a1, record("online_day", _day(county.class_a1_1, days_ago(0),
                                                              (county.students_a1_1[0], True, True, False))))
-    rows = data_rows(as_user("school_a1").get("/ledgers/online/day.xlsx").data)
+    response = as_user("school_a1").get("/ledgers/online/day.xlsx")
+    rows = data_rows(response.data)
     assert rows[-1][0] == "合计" and rows[-1][2] == 4
+    # Named as its title reads, in Chinese (it was "online-<day>.xlsx"); ":" cannot stand in a Windows file name.
+    from urllib.parse import unquote
+    assert unquote(response.headers["Content-Disposition"]).endswith(f"停课不停学 东镇一小 {days_ago(0).isoformat()}.xlsx")
     entered = [r for r in rows if r[1] is not None]
     assert (entered[0][1], entered[0][2], entered[0][3]) == (5, 4, 80.0)
 

@@ -32,6 +32,13 @@ def test_the_school_sees_the_flag_explained_in_plain_words(rounded_class, as_use
     assert "一(1)班" in page and "homeroom_a1" in page  # the class, and the recorder
 
 
+def test_a_township_sees_which_schools_class_is_flagged(rounded_class, as_user):
+    """A township holds many 一(1)班: its flag names the school before the class; a school's does not need to."""
+    township = as_user("township_a").get("/quality").get_data(as_text=True)
+    assert "班级: <a" in township and ">东镇一小 一(1)班</a>" in township
+    assert ">一(1)班</a>" in as_user("school_a1").get("/quality").get_data(as_text=True)
+
+
 def test_honest_classes_have_no_flag(county, as_user):
     assert "这两周没有需要核查的情况" in as_user("school_a1").get("/quality").get_data(as_text=True)
 

@@ -16,8 +16,9 @@ from ..extensions import db
 from ..jobs.operations import JobKind, register
 from ..health.models import DailyReport
 from ..org.models import Unit, UnitKind, User
+from ..org.operations import unit_title
 from ..spreadsheets import Column, Table, local_time
-from .operations import TraceBack
+from .operations import TraceBack, overall
 
 
 def _reports(trace: TraceBack) -> dict[tuple[int, date], tuple]:
@@ -60,22 +61,26 @@ def summary_table(trace: TraceBack, unit: Unit) -> Table:
         return [day, trace.name_at(u, UnitKind.township), school, "" if u.name == school else u.name, states[state],
                 *filed, chain]
     widths = (11, 10, 16, 10, 8, 8, 7, 7, 7, 7, 10, 16, 36)
-    return Table(title=_("Daily report summary"), unit=unit.name,
+    return Table(title=_("Daily report summary"), unit=unit_title(unit),
                  day=f"{trace.start.isoformat()} – {trace.end.isoformat()}", sheet=_("Reports"),
                  columns=[Column(h, w) for h, w in zip(summary_headers(), widths)], rows=(row(i) for i in due))
 
 
 def monthly_table(trace: TraceBack, unit: Unit, month: date) -> Table:
-    """The monthly trace-back table (倒查月度汇总表): each school, then its township's total."""
+    """The monthly trace-back table (倒查月度汇总表): each school, then its township's total; the county's last."""
+    def line(township: str, name: str, row) -> list:
+        return [township, name, row.due, row.missed, row.late, row.on_time, _share(row.on_time_share)]
+
     def rows():
-        for township in trace.monthly():
-            for school in township.schools:
-                yield [township.name, school.name, school.due, school.missed, school.late, school.on_time,
-                       _share(school.on_time_share)]
-            yield [township.name, _("total"), township.due, township.missed, township.late, township.on_time,
-                   _share(township.on_time_share)]
+        townships = trace.monthly()
+        for township in townships:
+            yield from (line(township.name, school.name, school) for school in township.schools)
+            yield line(township.name, _("total"), township)
+        total = overall(townships, unit.id, unit.name)
+        if total:
+            yield line(unit.name, _("total"), total)
     headers = [_("Township"), _("School"), _("Due"), _("Missed"), _("Late"), _("On time"), _("On time (%)")]
-    return Table(title=_("Monthly trace-back table"), unit=unit.name, day=month.strftime("%Y-%m"),
+    return Table(title=_("Monthly trace-back table"), unit=unit_title(unit), day=month.strftime("%Y-%m"),
                  sheet=_("Trace-back"), columns=[Column(h, w) for h, w in zip(headers, (12, 18, 8, 8, 8, 8, 10))],
                  rows=rows())
 
@@ -85,7 +90,7 @@ def _share(value: float | None) -> float | None:
 
 
 def summary_name(unit: Unit, start: date, end: date) -> str:
-    return f"{_('Daily report summary')} {unit.name} {start.isoformat()}_{end.isoformat()}"
+    return f"{_('Daily report summary')} {unit_title(unit)} {start.isoformat()}_{end.isoformat()}"
 
 
 def run_summary_job(params: dict, progress, path) -> tuple[str, str]:

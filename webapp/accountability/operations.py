@@ -232,6 +232,16 @@ def _per_township(units: dict[int, _Unit], schools: dict[int, SchoolMonth]) -> l
     return sorted(townships.values(), key=lambda t: t.name)
 
 
+def overall(townships: list[SchoolMonth], unit_id: int, name: str) -> SchoolMonth | None:
+    """The whole area's line under its townships' (a county's total), when there are several townships."""
+    if len(townships) < 2:
+        return None
+    total = SchoolMonth(unit_id, name, name)
+    for township in townships:
+        total.add(township)
+    return total
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)

@@ -17,7 +17,7 @@ from ..org.scoping import get_scoped
 from ..org.settings import local_today
 from . import export
 from .forms import MonthForm, PeriodForm, SummaryJobForm
-from .operations import TraceBack, month_bounds
+from .operations import TraceBack, month_bounds, overall
 
 bp = Blueprint("accountability", __name__, url_prefix="/traceback")
 add_entry("accountability.lapses", _l("Trace-back"), ADMIN_ROLES)
@@ -57,8 +57,9 @@ def monthly():
     form = MonthForm(formdata=request.args)
     unit, start, end = _month(form)
     trace = TraceBack(unit, start, end)
-    return render_template("accountability/monthly.html", form=form, unit=unit, trace=trace,
-                           townships=trace.monthly(), start=start, end=end, job_form=SummaryJobForm(
+    townships = trace.monthly()
+    return render_template("accountability/monthly.html", form=form, unit=unit, trace=trace, townships=townships,
+                           total=overall(townships, unit.id, unit.name), start=start, end=end, job_form=SummaryJobForm(
                                formdata=None, unit_id=unit.id, start=start, end=trace.end),
                            in_background=in_background(unit))
 
@@ -68,7 +69,7 @@ def monthly():
 def monthly_file(fmt: str):
     form = MonthForm(formdata=request.args)
     unit, start, end = _month(form)
-    name = f"{_('Monthly trace-back table')} {unit.name} {start.strftime('%Y-%m')}"
+    name = f"{_('Monthly trace-back table')} {export.unit_title(unit)} {start.strftime('%Y-%m')}"
     return spreadsheets.response(export.monthly_table(TraceBack(unit, start, end), unit, start), name, fmt, about=unit)
 
 

@@ -16,6 +16,7 @@ from ..health.models import AbsenceReason
 from ..health.operations import _flagged, _person_column, _ranked
 from ..org.models import Staff, Student, Unit
 from ..org.ordering import encoded, unit_key
+from ..org.scoping import child_id
 
 
 def _people(units, day: date, person: str):
@@ -33,12 +34,14 @@ def _people(units, day: date, person: str):
     return select(checks).where(checks.c.n == 1).subquery()
 
 
-def per_unit(units, day: date, person: str) -> dict[int, tuple[int, int, int, int]]:
-    """Per unit (of the people's worst checks): (fever, symptoms, illness, people)."""
+def per_child(scope: Unit, units, day: date, person: str) -> dict[int | None, tuple[int, int, int, int]]:
+    """Per unit right below `scope` that the people's worst checks lie under (None: the scope's own
+    unit, a school's staff): (fever, symptoms, illness, people). A county's 20 rows, not its 5,000 classes."""
     p = _people(units, day, person).c
-    query = select(p.unit_id, func.sum(p.fever), func.sum(p.symptoms), func.sum(p.illness), func.count()) \
-        .group_by(p.unit_id)
-    return {unit_id: tuple(int(n) for n in numbers) for unit_id, *numbers in db.session.execute(query)}
+    child = child_id(scope)
+    query = (select(child, func.sum(p.fever), func.sum(p.symptoms), func.sum(p.illness), func.count())
+             .join(Unit, Unit.id == p.unit_id).group_by(child))
+    return {child_id_: tuple(int(n) for n in numbers) for child_id_, *numbers in db.session.execute(query)}
 
 
 def first(units, day: date, person: str, limit: int) -> list[int]:

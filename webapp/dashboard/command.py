@@ -66,7 +66,7 @@ class Command:
     @property
     def synced(self) -> int:
         """Classes that had sent anything today (a check or a report) when the figures were read."""
-        return sum(1 for c in self.status.classes if c.morning or c.noon or c.report)
+        return self.status.synced
 
 
 def checkpoint_fevers(unit: Unit, day: date) -> int:
@@ -91,21 +91,26 @@ def _children(unit: Unit, found: Today) -> list[ChildLine]:
     lines = {child.id: ChildLine(child) for child in unit.children if child.kind is not UnitKind.village}
     if not lines:
         return []
-    # The paths of the scope's units (one query; a county's 5,000 classes are no list of ids to send).
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(subtree_ids(unit)))).all())
     depth = len(unit.ancestor_ids)
 
-    def child_of(unit_id: int) -> ChildLine | None:
-        parts = paths.get(unit_id, "").strip("/").split("/")
+    def child_of(path: str) -> ChildLine | None:
+        parts = path.strip("/").split("/")
         return lines.get(int(parts[depth])) if len(parts) > depth else None
 
-    for klass in found.status.classes:
-        if (line := child_of(klass.id)) is not None:
-            line.classes += 1
-    for missing in found.missing:
-        if (line := child_of(missing.id)) is not None:
-            line.missing += 1
-    for unit_id, numbers in found.per_unit.items():
-        if (line := child_of(unit_id)) is not None:
+    if found.status.listed:  # a school and below: its classes one by one
+        paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(subtree_ids(unit)))).all())
+        for klass in found.status.classes:
+            if (line := child_of(paths.get(klass.id, ""))) is not None:
+                line.classes += 1
+        for missing in found.missing:
+            if (line := child_of(paths.get(missing.id, ""))) is not None:
+                line.missing += 1
+    else:  # a township or the county: its schools, their classes counted
+        for school in found.status.schools:
+            if (line := child_of(school.path)) is not None:
+                line.classes += school.class_count
+                line.missing += school.reports_missing
+    for child_id, numbers in found.per_unit.items():
+        if (line := lines.get(child_id)) is not None:
             line.abnormal.add(numbers)
     return sorted(lines.values(), key=lambda c: (-c.missing, -c.abnormal.fever, unit_key(c.unit.name), c.unit.id))

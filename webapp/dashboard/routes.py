@@ -1,13 +1,17 @@
 """The start page: the user's part of the county at a glance; for admins, first what is missing
 today and whom to call, then who is abnormal today. `?unit_id=` opens a unit below (in scope)."""
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import replica
+from ..duty import clock, operations as duty
+from ..duty.routes import day_label
 from ..health.labels import labels
 from ..org.access import REPORT_READERS, admin_only
-from ..org.models import Unit
+from ..org.models import Unit, utcnow
 from ..org.scoping import get_scoped, in_scope
 from ..org.settings import local_today
 from . import operations
@@ -15,11 +19,20 @@ from .today import KINDS, abnormal_people, today
 
 bp = Blueprint("dashboard", __name__)
 LISTED = 20  # the start page lists this many of each; the full lists are one click away
+SHIFT_DAYS = 7  # the start page shows the user's checkpoint shifts of the coming week
 
 
 @bp.context_processor
 def _words():
-    return {"labels": labels()}
+    return {"labels": labels(), "local": clock.to_local, "day_label": day_label}
+
+
+def _my_shifts() -> list:
+    """The user's own checkpoint shifts of the coming week (a volunteer's, or a teacher's on duty)."""
+    if current_user.staff is None:
+        return []
+    now = utcnow()
+    return duty.shifts_of(current_user.staff, now, now + timedelta(days=SHIFT_DAYS))
 
 
 def _unit() -> Unit:
@@ -33,12 +46,11 @@ def home():
     parent = unit.parent if unit.id != current_user.scope_unit_id else None
     with replica.reading():  # the leaders' figures may come from a replica (DATABASE_REPLICA_URL)
         day = today(unit, local_today(), current_user.role, listed=LISTED, called_first=LISTED) if current_user.is_admin else None
-        students = {line.id: line.expected for line in day.status.classes} if day is not None else None
-        overview = operations.overview(unit, students)
+        overview = operations.overview(unit, operations.students_below(day.status) if day is not None else None)
     return render_template("dashboard/home.html", overview=overview, today=day, limit=LISTED,
                            reads_reports=current_user.role in REPORT_READERS,
                            up=parent if parent is not None and in_scope(parent) else None,
-                           as_of=replica.as_of_shown())
+                           as_of=replica.as_of_shown(), shifts=_my_shifts() if parent is None else [])
 
 
 def _kind_names() -> list[tuple[str, str]]:

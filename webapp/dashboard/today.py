@@ -20,7 +20,7 @@ from ..org.models import ADMIN_ROLES, Responsibility, Role, Staff, Unit, UnitKin
 from ..org.ordering import unit_key
 from ..org.scoping import subtree_ids
 from . import abnormal_sql
-from .operations import Completeness, SchoolGroup, completeness
+from .operations import ROLLED_UP, Completeness, SchoolGroup, completeness, list_classes
 
 # Whom to call about a unit's missing report when nobody is named responsible for it: its account.
 ANSWERS_FOR = {UnitKind.klass: (Role.homeroom_teacher,), UnitKind.school: (Role.school_admin,)}
@@ -69,11 +69,11 @@ class AbnormalPerson:
 @dataclass
 class Today:
     status: Completeness
-    missing: list[UnitLine]
-    late: list[UnitLine]
+    missing: list[UnitLine]  # every missing report, or the first `listed` (their number: `missing_count`)
+    late: list[UnitLine]  # the same for the late ones (`late_count`)
     abnormal: list[AbnormalPerson] = field(default_factory=list)  # all of them, or the first `listed`
-    # Counted in SQL when `today(listed=N)` lists only the first N: per unit of the people's worst
-    # check, (fever, symptoms, illness, people) (abnormal_sql.per_unit); None: count the list.
+    # Counted in SQL when `today(listed=N)` lists only the first N: per unit right below the scope
+    # (None: the scope's own), (fever, symptoms, illness, people) (abnormal_sql.per_child); None: count the list.
     per_unit: dict[int, tuple[int, int, int, int]] | None = None
 
     @property
@@ -83,11 +83,20 @@ class Today:
 
     @property
     def missing_schools(self) -> int:
-        return sum(1 for line in self.missing if line.kind is UnitKind.school)
+        return self.status.schools_missing
 
     @property
     def missing_classes(self) -> int:
-        return sum(1 for line in self.missing if line.kind is UnitKind.klass)
+        return self.status.totals["missing"]
+
+    @property
+    def missing_count(self) -> int:
+        """The missing reports: the classes' and the schools' own."""
+        return self.missing_classes + self.missing_schools
+
+    @property
+    def late_count(self) -> int:
+        return sum(school.reports_late for school in self.status.schools)
 
     def count(self, kind: str) -> int:
         """The people with that finding today (one person may count under several)."""
@@ -138,11 +147,12 @@ def abnormal_people(scope: Unit, day: date, with_staff: bool, first: int | None 
     return found
 
 
-def abnormal_per_unit(scope: Unit, day: date, with_staff: bool) -> dict[int, tuple[int, int, int, int]]:
-    """Per unit: the abnormal people listed under it (their worst check's), (fever, symptoms, illness, people)."""
-    summed: dict[int, tuple[int, int, int, int]] = {}
+def abnormal_per_child(scope: Unit, day: date, with_staff: bool) -> dict[int | None, tuple[int, int, int, int]]:
+    """Per unit right below the scope (None: the scope itself): the abnormal people listed under it
+    (by their worst check's unit), (fever, symptoms, illness, people)."""
+    summed: dict[int | None, tuple[int, int, int, int]] = {}
     for person, units in _groups(scope, with_staff):
-        for unit_id, numbers in abnormal_sql.per_unit(units, day, person).items():
+        for unit_id, numbers in abnormal_sql.per_child(scope, units, day, person).items():
             summed[unit_id] = tuple(a + b for a, b in zip(summed.get(unit_id, (0, 0, 0, 0)), numbers))
     return summed
 
@@ -199,15 +209,30 @@ def contacts(unit_ids: list[int], within: Unit | None = None) -> dict[int, Conta
     return found
 
 
+def _first_schools(schools: list[SchoolGroup], lines: str, wanted: int) -> list[SchoolGroup]:
+    """The first schools (in the list's order) holding the first `wanted` of their missing or late lines."""
+    chosen, held = [], 0
+    for school in schools:
+        if held >= wanted:
+            break
+        if getattr(school, lines):
+            chosen.append(school)
+            held += getattr(school, lines)
+    return chosen
+
+
 def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None, listed: int | None = None,
           called_first: int | None = None) -> Today:
     """The start page of an admin: missing reports (schools and classes) with whom to call, the late
     reports, and the people abnormal today (staff for school leaders and above only).
 
     `listed`: the screen shows the first `listed` abnormal people only: they are chosen in SQL and
-    the counts are counted there (`Today.per_unit`), not from a county's 5,000 people in Python.
+    the counts are counted there (`Today.per_unit`, per unit right below), not from a county's 5,000 people in Python.
     `called_first`: whom to call is looked up for the first missing units only (those shown)."""
-    status = completeness(scope, day, now)
+    status = completeness(scope, day, now, per_school=scope.kind in ROLLED_UP and listed is not None)
+    if not status.listed:  # list the classes of the schools whose lines are shown, no more
+        list_classes(status, _first_schools(status.schools, "reports_missing", called_first or 0)
+                     + _first_schools(status.schools, "reports_late", listed or 0))
     missing, late = [], []
     for school in status.schools:
         own = [UnitLine(school.id, school.name, UnitKind.school, school, school.report)] if school.whole else []
@@ -216,6 +241,8 @@ def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None
                 missing.append(line)
             elif line.report.late:
                 late.append(line)
+    if not status.listed:
+        missing, late = missing[:called_first or 0], late[:listed or 0]
     called = missing if called_first is None else missing[:called_first]  # the lines the screen shows
     who = contacts([line.id for line in called], within=scope if len(called) > 100 else None)
     for line in called:
@@ -224,4 +251,4 @@ def today(scope: Unit, day: date, viewer_role: Role, now: datetime | None = None
     if listed is None:
         return Today(status, missing, late, abnormal_people(scope, day, with_staff))
     return Today(status, missing, late, abnormal_people(scope, day, with_staff, first=listed),
-                 abnormal_per_unit(scope, day, with_staff))
+                 abnormal_per_child(scope, day, with_staff))

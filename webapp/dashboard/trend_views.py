@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db
 from ..org.access import people_readers

@@ -402,7 +402,7 @@ def export_log(checkpoint_id: int, fmt: str):
     day = day_arg("day", clock.local_today())
     entries = ops.entries_of_day(checkpoint, day)
     table = export.day_log_table(checkpoint, day, entries, ops.followed_up_ids([e.id for e in entries]))
-    return spreadsheets.response(table, f"checkpoint-{checkpoint.id}-{day.isoformat()}", fmt,
+    return spreadsheets.response(table, None, fmt,
                                  about=checkpoint.unit)
 
 

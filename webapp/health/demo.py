@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import insert, select
 
+from ..org.demo import HISTORY_DAYS
 from ..org.models import Staff, Student, User
 from ..org.settings import Settings, county_zone, cutoff_moment, local_today
 from ..sync.engine import content_hash
@@ -25,7 +26,7 @@ from ..org.county import fill_rows
 from . import tallies
 from .models import DailyReport, HealthCheck
 
-DAYS = 3  # today and the two days before
+DAYS = HISTORY_DAYS  # today and the two days before (the units stand from the first)
 SICK_DAYS = 3  # the well class's sick student: absent for illness today and the two days before
 MISSING_TODAY = 4  # classes that have not checked nor reported yet today
 UNREPORTED_TODAY = 2  # classes that checked but have not filed their report

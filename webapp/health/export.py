@@ -1,7 +1,9 @@
 """The day's check ledger (晨午检台账) as a spreadsheet, in the columns people already file."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -12,10 +14,11 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..jobs.operations import JobKind, register
 from ..org.models import Staff, Student, Unit
+from ..org.operations import unit_title
 from ..org.scoping import subtree_ids
-from ..spreadsheets import CSV_TYPE, XLSX_TYPE, Column, Table, local_time, write_csv, write_xlsx
+from ..spreadsheets import CSV_TYPE, XLSX_TYPE, Column, Prepared, Table, local_time, write_csv, write_xlsx
 from .labels import REASON_LABELS, SESSION_LABELS, SYMPTOM_LABELS
-from .ledger import LedgerRow, ledger
+from .ledger import ledger
 from .operations import SESSIONS, unit_names
 
 WIDTHS = (11, 8, 10, 16, 10, 8, 10, 8, 8, 10, 8, 16, 20, 10, 16)
@@ -42,8 +45,6 @@ class Words:
     yes: str
     not_measured: str
     none: str
-    minutes: dict = field(default_factory=dict, compare=False)  # memos for one file
-    places: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def now(cls) -> Words:
@@ -56,47 +57,78 @@ class Words:
     def symptoms(self, symptoms) -> str:
         return self.separator.join(self.symptom.get(s, s) for s in symptoms or ()) if symptoms else ""
 
-    def local(self, moment):
-        """spreadsheets.local_time, once per minute of the day: the zone's offset is whole minutes, so
-        the minute's county time is the moment's (a county's checks fall in a few hundred minutes)."""
-        if moment is None:
-            return None
-        minute = moment.replace(second=0, microsecond=0)
-        found = self.minutes.get(minute)
-        if found is None:
-            found = self.minutes[minute] = local_time(minute)
-        return found
 
+class Cells:
+    """The ledger's rows as the file's cells (`cell`: the writer's own rule for a value, see
+    spreadsheets.Prepared). What repeats from row to row is made into cells once per file: a unit's
+    places with the day, session and group; a check's findings; the recorders; the minutes."""
 
-def _cells(row: LedgerRow, names: dict[int, str], words: Words) -> list:
-    ids = row.unit_path
-    places = words.places.get(ids[-1])  # (township, school, class) of the person's unit, once per unit
-    if places is None:
-        places = words.places[ids[-1]] = tuple(names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2, 4))
-    township, school, klass = places
-    head = [row.day, words.session[row.session], township, school, "" if row.is_staff else klass,
-            words.staff if row.is_staff else words.student, row.name]
-    if not row.checked:
-        return [*head, words.not_checked]
-    # A check saved as "everyone normal" has no temperature: it says so (未测, 无), never an empty cell.
-    temperature = row.temperature if row.temperature is not None else words.not_measured if row.present else ""
-    symptoms = words.symptoms(row.symptoms) or (words.none if row.present else "")
-    return [*head, words.yes, row.present, words.reason[row.absence_reason] if row.absence_reason else "",
-            temperature, symptoms, row.note or "", row.by, words.local(row.recorded_at)]
+    MEMO_MAX = 100_000
+
+    def __init__(self, day: date, names: dict[int, str], words: Words, cell):
+        self.day, self.names, self.words, self.cell = day, names, words, cell
+        self.heads: dict = {}
+        self.findings: dict = {}
+        self.texts: dict = {}
+        self.minutes: dict = {}
+
+    def rows(self, chunks) -> Iterator[tuple]:
+        cell, texts, heads, findings, minutes = self.cell, self.texts, self.heads, self.findings, self.minutes
+        not_checked = (cell(self.words.not_checked),)
+        for staff, paths, rows in chunks:
+            for unit_id, name, session, recorded_at, present, reason, temperature, symptoms, note, by in rows:
+                head = heads.get((unit_id, session, staff))
+                if head is None:
+                    head = heads[(unit_id, session, staff)] = self._head(paths[unit_id], session, staff)
+                if recorded_at is None:  # expected and not checked: 未检
+                    yield head + (cell(name),) + not_checked
+                    continue
+                found = findings.get((present, reason, temperature, symptoms))
+                if found is None:
+                    found = findings[(present, reason, temperature, symptoms)] = self._findings(
+                        present, reason, temperature, symptoms)
+                who = texts.get(by)
+                if who is None:
+                    if len(texts) > self.MEMO_MAX:
+                        texts.clear()
+                    who = texts[by] = cell(by or "")
+                moment = minutes.get(recorded_at)
+                if moment is None:
+                    if len(minutes) > self.MEMO_MAX:
+                        minutes.clear()
+                    moment = minutes[recorded_at] = cell(local_time(recorded_at))
+                yield head + (cell(name),) + found + (cell(note) if note else cell(""), who, moment)
+
+    def _head(self, ids: list[int], session: str, staff: bool) -> tuple:
+        """日期, 时段, 乡镇, 学校, 班级, 类别 of a person in the unit with these ids (county first)."""
+        township, school, klass = (self.names.get(ids[i], "") if len(ids) > i else "" for i in (1, 2, 4))
+        words = self.words
+        return tuple(self.cell(v) for v in (self.day, words.session[session], township, school,
+                                            "" if staff else klass, words.staff if staff else words.student))
+
+    def _findings(self, present, reason, temperature, symptoms) -> tuple:
+        """已检, 是否在校, 缺勤原因, 体温, 症状. A check saved as "everyone normal" has no temperature: it
+        says so (未测, 无), never an empty cell."""
+        words = self.words
+        shown = words.symptoms(() if not symptoms or symptoms == "[]" else json.loads(symptoms))
+        if temperature is None:
+            temperature = words.not_measured if present else ""
+        return tuple(self.cell(v) for v in (words.yes, present, words.reason[reason] if reason else "",
+                                            temperature, shown or (words.none if present else "")))
 
 
 def ledger_table(root: Unit, day: date) -> Table:
     """One row per person on the roll and session: the current check, or 未检; students, then staff."""
     names = unit_names(root)
     words = Words.now()
-    return Table(title=_("Health check ledger"), unit=root.name, day=day, sheet=_("Checks"),
+    return Table(title=_("Health check ledger"), unit=unit_title(root), day=day, sheet=_("Checks"),
                  columns=[Column(header, width) for header, width in zip(headers(), WIDTHS)],
-                 rows=(_cells(row, names, words) for row in ledger(root, day, names)))
+                 rows=Prepared(lambda cell: Cells(day, names, words, cell).rows(ledger(root, day, names))))
 
 
 def file_name(root: Unit, day: date) -> str:
     title = _("Health check ledger")
-    return f"{title} {root.name} {day.isoformat()}"
+    return f"{title} {unit_title(root)} {day.isoformat()}"
 
 
 def run_ledger_job(params: dict, progress, path: Path) -> tuple[str, str]:
@@ -104,7 +136,7 @@ def run_ledger_job(params: dict, progress, path: Path) -> tuple[str, str]:
     root, day, fmt = db.session.get(Unit, params["unit_id"]), date.fromisoformat(params["date"]), params["format"]
     progress.total(_rows_at_most(root))
     table = ledger_table(root, day)
-    table.rows = progress.counted(table.rows)
+    table.rows = table.rows.counted(progress.counted)
     with path.open("wb") as out:
         if fmt == "csv":
             write_csv(out, table)

@@ -3,91 +3,150 @@
 A person expected at a check who has none shows as a missed row (未检), so the ledger answers
 "who was not checked" as well as "what was found". Rows come in the school's order
 (webapp/org/ordering.py): township, school, grade, class, then the person's name; students first,
-then staff. The units are read a chunk at a time (a few hundred classes), so a county's 400,000
-rows never sit in memory at once and no query scans more than a chunk's checks.
+then staff. The units are read a chunk at a time (a few hundred classes): one query a chunk that
+joins the roll to the current checks and returns the rows in their order, so a county's 400,000
+rows never sit in memory at once, no query scans more than a chunk's checks, and Python does no
+sorting and builds no object per row (a county's ledger is a background job that must stay
+within seconds: bench/exports.py).
 """
 from __future__ import annotations
 
-import json
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from queue import Full, Queue
+from typing import NamedTuple
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import ARRAY, DateTime, Integer, String, Text, and_, case, cast, func, literal, select, true, type_coerce, union_all
 
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
 from ..org.ordering import ordered_ids
 from ..org.scoping import subtree_ids
-from .models import AbsenceReason, CheckSession
-from .operations import SESSIONS, _person_column, _ranked
+from .models import HealthCheck
+from .operations import SESSIONS, _person_column
 
-CHUNK = 200  # units per query
+CHUNK = 400  # units per query
 
 
-@dataclass
-class LedgerRow:
-    day: date
-    session: CheckSession
-    unit_path: list[int]  # the ids from the county down to the person's unit
+class LedgerRow(NamedTuple):
+    """One row as the query returns it; `recorded_at` is None for a missed check (未检)."""
+
+    unit_id: int
     name: str
-    is_staff: bool
-    checked: bool
-    present: bool | None = None
-    absence_reason: AbsenceReason | None = None
-    temperature: float | None = None
-    symptoms: tuple = ()
-    note: str | None = None
-    by: str = ""
-    recorded_at: datetime | None = None
+    session: str  # a CheckSession's value
+    recorded_at: object  # naive UTC; truncated to the minute on PostgreSQL
+    present: bool | None
+    absence_reason: str | None  # an AbsenceReason's value
+    temperature: float | None
+    symptoms: str | None  # the JSON text of the symptoms' codes
+    note: str | None
+    by: str | None
 
 
-def ledger(root: Unit, day: date, names: dict[int, str]) -> Iterator[LedgerRow]:
-    """Students (by class), then staff (by unit), in the school's order; `names`: the units' names."""
+def ledger(root: Unit, day: date, names: dict[int, str]) -> Iterator[tuple[bool, dict[int, list[int]], list]]:
+    """(is_staff, unit paths, rows) a chunk of units at a time: students (by class), then staff (by unit),
+    in the school's order; `names`: the units' names. The rows are LedgerRow tuples."""
     units = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(Unit.id.in_(subtree_ids(root)))).all()
     order = ordered_ids([(unit_id, path) for unit_id, path, _kind in units], names)
     paths = {unit_id: [int(p) for p in path.strip("/").split("/")] for unit_id, path, _kind in units}
     classes = {unit_id for unit_id, _path, kind in units if kind is UnitKind.klass}
-    for person, unit_ids in (("student", [u for u in order if u in classes]), ("staff", order)):
-        rank = {unit_id: i for i, unit_id in enumerate(unit_ids)}
-        for start in range(0, len(unit_ids), CHUNK):
-            yield from _chunk(unit_ids[start:start + CHUNK], rank, paths, day, person)
-
-
-def _chunk(unit_ids: list[int], rank: dict[int, int], paths: dict[int, list[int]], day: date,
-           person: str) -> list[LedgerRow]:
-    model = Student if person == "student" else Staff
-    unit_column = Student.class_id if person == "student" else Staff.unit_id
-    roll = select(model.id, model.name, unit_column).where(unit_column.in_(unit_ids), model.active.is_(True))
-    if person == "staff":
-        roll = roll.where(Staff.is_volunteer.is_(False))
     # Core results on the session's connection: the ORM's result layer cost more than the query.
     connection = db.session.connection()
-    people = {pid: (rank.get(unit_id, 0), name, unit_id) for pid, name, unit_id in connection.execute(roll)}
-    on_roll, staff = set(people), person == "staff"
-    checks: dict[tuple[int, CheckSession], LedgerRow] = {}
-    c = _ranked(unit_ids, day, person).c
-    person_id = getattr(c, _person_column(person).key)
-    # The symptoms as their JSON text, parsed only when there are some (most checks have none).
-    query = (select(person_id, model.name, c.unit_id, c.session, c.present, c.absence_reason, c.temperature,
-                    cast(c.symptoms, Text), c.note, User.display_name, c.recorded_at)
-             .join(model, model.id == person_id).join(User, User.id == c.user_id).where(c.rank == 1))
-    for pid, name, unit_id, session, present, reason, temperature, symptoms, *found in \
-            connection.execute(query).all():
-        people.setdefault(pid, (rank.get(unit_id, 0), name, unit_id))  # checked, though no longer on the roll
-        checks[(pid, session)] = LedgerRow(day, session, paths[people[pid][2]], name, staff, True, present, reason,
-                                           temperature, _symptoms(symptoms), *found)
-    rows = []
-    # (rank, name, id) tuples sort in C: a key function per person cost more than the query.
-    for _place, name, pid, unit_id in sorted([(place, name, pid, unit_id)
-                                              for pid, (place, name, unit_id) in people.items()]):
-        for session in SESSIONS:
-            if (pid, session) in checks:
-                rows.append(checks[(pid, session)])
-            elif pid in on_roll:  # expected and not checked: 未检
-                rows.append(LedgerRow(day, session, paths[unit_id], name, staff, False))
-    return rows
+    dialect = connection.dialect.name
+    chunks = ((person, unit_ids[start:start + CHUNK])
+              for person, unit_ids in (("student", [u for u in order if u in classes]), ("staff", order))
+              for start in range(0, len(unit_ids), CHUNK))
+    results = ((person == "staff", paths, connection.execute(_chunk(ids, day, person, dialect)).all())
+               for person, ids in chunks)
+    # On PostgreSQL the next chunk is read while this one is written: the database and Python each
+    # have a core. (SQLite's connection stays in its thread; its ledgers are a school's.)
+    yield from ahead(results) if dialect == "postgresql" else results
 
 
-def _symptoms(text: str | None) -> tuple:
-    return () if not text or text == "[]" else tuple(json.loads(text))
+def ahead(items: Iterator, depth: int = 1) -> Iterator:
+    """`items`, each produced in a thread while the one before is used here; its errors raised here.
+    The thread only runs `items` (here: queries on a connection this thread leaves alone meanwhile)."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def offer(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in items:
+                if not offer((item, None)):
+                    return
+            offer((end, None))
+        except BaseException as error:  # raised again in the consumer
+            offer((end, error))
+
+    thread = threading.Thread(target=produce, name="ledger-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _chunk(unit_ids: list[int], day: date, person: str, dialect: str):
+    """The chunk's rows in order: everyone on its roll × the sessions, with the current check or none,
+    and anyone with a current check in these units who is not on their roll (moved away, left)."""
+    model = Student if person == "student" else Staff
+    unit_column = Student.class_id if person == "student" else Staff.unit_id
+    roll = select(model.id, model.name, unit_column.label("unit_id")).where(unit_column.in_(unit_ids),
+                                                                          model.active.is_(True))
+    if person == "staff":
+        roll = roll.where(Staff.is_volunteer.is_(False))
+    roll = roll.cte("roll")
+    person_id = _person_column(person)
+    # Only the columns shown (a check's envelope columns would be carried through the sort for nothing).
+    rank = func.row_number().over(
+        partition_by=(person_id, HealthCheck.session),
+        order_by=(HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
+    moment = HealthCheck.recorded_at
+    if dialect == "postgresql":  # a county's checks fall in a few hundred minutes: the cells are made once each
+        moment = type_coerce(func.date_trunc("minute", HealthCheck.recorded_at), DateTime)
+    ranked = (select(person_id.label("person_id"), HealthCheck.unit_id,
+                     type_coerce(HealthCheck.session, String).label("session"), moment.label("recorded_at"),
+                     HealthCheck.present, type_coerce(HealthCheck.absence_reason, String).label("absence_reason"),
+                     HealthCheck.temperature, cast(HealthCheck.symptoms, Text).label("symptoms"), HealthCheck.note,
+                     HealthCheck.user_id, rank.label("rank"))
+              .where(HealthCheck.date == day, HealthCheck.unit_id.in_(unit_ids), person_id.is_not(None)).subquery())
+    c = ranked.c
+    current = (select(c.person_id, c.unit_id, c.session, c.recorded_at, c.present, c.absence_reason, c.temperature,
+                      c.symptoms, c.note, User.display_name.label("by"))
+               .join(User, User.id == c.user_id).where(c.rank == 1).cte("current"))
+    sessions = union_all(*(select(literal(s.value, String).label("session")) for s in SESSIONS)).subquery("sessions")
+    checked = (current.c.recorded_at, current.c.present, current.c.absence_reason, current.c.temperature,
+               current.c.symptoms, current.c.note, current.c.by)
+    on_roll = (select(roll.c.unit_id, roll.c.name, roll.c.id, sessions.c.session, *checked)
+               .select_from(roll.join(sessions, true()).outerjoin(
+                   current, and_(current.c.person_id == roll.c.id, current.c.session == sessions.c.session))))
+    off_roll = (select(current.c.unit_id, model.name, current.c.person_id, current.c.session, *checked)
+                .join(model, model.id == current.c.person_id)
+                .where(current.c.person_id.not_in(select(roll.c.id))))
+    rows = union_all(on_roll, off_roll).subquery("rows")
+    name = rows.c.name.collate("C") if dialect == "postgresql" else rows.c.name  # code point order, as Python's
+    if dialect == "postgresql":  # a linear search in C: a CASE of 400 branches cost more than the query
+        place = func.array_position(literal(unit_ids, ARRAY(Integer)), rows.c.unit_id)
+    else:
+        place = case({unit_id: i for i, unit_id in enumerate(unit_ids)}, value=rows.c.unit_id, else_=0)
+    session_order = case({s.value: i for i, s in enumerate(SESSIONS)}, value=rows.c.session)
+    return (select(rows.c.unit_id, rows.c.name, rows.c.session, *[rows.c[col.name] for col in checked])
+            .order_by(place, name, rows.c.id, session_order))

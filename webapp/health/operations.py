@@ -20,7 +20,7 @@ from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
 from ..org.ordering import path_key
-from ..org.scoping import subtree_ids
+from ..org.scoping import in_subtree, subtree_ids
 from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck
 
 SESSIONS = tuple(CheckSession)
@@ -90,7 +90,7 @@ class ReportStatus:
 
 def units_of_kind(root: Unit, *kinds: UnitKind) -> Select:
     """The ids of the units of these kinds in `root`'s subtree, as a subquery."""
-    return select(Unit.id).where(Unit.id.in_(subtree_ids(root)), Unit.kind.in_(kinds))
+    return select(Unit.id).where(in_subtree(root), Unit.kind.in_(kinds))
 
 
 def _person_column(person: str):
@@ -139,11 +139,15 @@ def check_counts(units, day: date, person: str = "student") -> dict[tuple[int, C
             in db.session.execute(query)}
 
 
+def students_per_class(units) -> Select:
+    """The query of the active students per class: (class_id, n)."""
+    return (select(Student.class_id, func.count().label("n")).where(Student.class_id.in_(units), Student.active.is_(True))
+            .group_by(Student.class_id))
+
+
 def expected_students(units) -> dict[int, int]:
     """Active students per class."""
-    query = (select(Student.class_id, func.count()).where(Student.class_id.in_(units), Student.active.is_(True))
-             .group_by(Student.class_id))
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(students_per_class(units)).all())
 
 
 # ---- who has not been checked --------------------------------------------------------------
@@ -201,17 +205,24 @@ def abnormal_checks(units, day: date, person: str = "student", people=None) -> l
 
 # ---- daily reports -------------------------------------------------------------------------
 
-def report_status(units, day: date) -> dict[int, ReportStatus]:
-    """Per unit: its current daily report of `day`, when the first came in, and whether it was late."""
+def ranked_reports(units, day: date, *columns):
+    """Every daily report of `day` in `units`, ranked per unit (rank 1: the current one, the latest
+    effective), with when the first came in, whether all were late (1: the unit's report is late)
+    and how many versions there are; of the report's `columns` only, when given (default: all)."""
     per_unit = DailyReport.unit_id
-    ranked = select(
-        DailyReport,
+    return select(
+        *(columns or (DailyReport,)),
         func.row_number().over(partition_by=per_unit, order_by=(
             DailyReport.effective_at.desc(), DailyReport.received_at.desc(), DailyReport.record_id.desc())).label("rank"),
         func.min(DailyReport.effective_at).over(partition_by=per_unit).label("first"),
         func.min(case((DailyReport.late, 1), else_=0)).over(partition_by=per_unit).label("all_late"),
         func.count().over(partition_by=per_unit).label("versions"),
     ).where(DailyReport.date == day, DailyReport.unit_id.in_(units)).subquery()
+
+
+def report_status(units, day: date) -> dict[int, ReportStatus]:
+    """Per unit: its current daily report of `day`, when the first came in, and whether it was late."""
+    ranked = ranked_reports(units, day)
     query = (select(*_columns(ranked, ReportRow), ranked.c.first, ranked.c.all_late, ranked.c.versions,
                     User.display_name).join(User, User.id == ranked.c.user_id).where(ranked.c.rank == 1))
     width = len(ReportRow._fields)

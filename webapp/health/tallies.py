@@ -56,6 +56,13 @@ def checked(units, day: date, staff: bool = False) -> dict[tuple[int, CheckSessi
     return {(unit_id, session): n for unit_id, session, n in db.session.execute(query)}
 
 
+def checked_subquery(units, day: date, session: CheckSession, staff: bool = False):
+    """The same figure as `checked`, of one session, as a subquery (unit_id, checked) to join in SQL."""
+    return select(CheckTally.unit_id, CheckTally.checked).where(
+        CheckTally.date == day, CheckTally.session == session, CheckTally.unit_id.in_(units),
+        CheckTally.staff.is_(staff)).subquery()
+
+
 def people(units, start: date, end: date, staff: bool = False) -> dict[date, dict[str, int]]:
     """Per day from `start` to `end`: the people of `units` counted once a day (DayTally), summed."""
     query = (select(DayTally.date, *(func.sum(getattr(DayTally, name)) for name in DAY_COUNTS))

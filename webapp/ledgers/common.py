@@ -18,7 +18,7 @@ from ..errors import OutOfScope, RuleError
 from ..org.county import fill_rows
 from ..extensions import db
 from ..org.models import Staff, Student, Unit, UnitKind, User
-from ..org.scoping import get_or_404, subtree_ids
+from ..org.scoping import get_or_404, id_at_level, in_subtree, subtree_ids
 from ..org.settings import local_day_of
 from ..sync import engine
 from ..sync.registry import Item
@@ -106,26 +106,23 @@ def school_of(unit: Unit) -> int | None:
 def school_sizes(root: Unit) -> dict[int, dict]:
     """{school id: {"classes", "students", "staff"}} of the schools in `root`'s subtree, active people only.
 
-    Three grouped queries: the units of the schools, the students per class, the staff per unit.
+    Grouped per school in SQL (the school's id read off each unit's path): a county's 312 rows
+    from each of four queries, not its 5,000 classes' in Python.
     """
-    units = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(
-        Unit.id.in_(subtree_ids(root)),
-        Unit.kind.in_((UnitKind.school, UnitKind.grade, UnitKind.klass)))).all()
-    sizes = {u.id: {"classes": 0, "students": 0, "staff": 0} for u in units if u.kind is UnitKind.school}
-    school_by_unit = {}
-    for unit in units:
-        parts = unit.path.strip("/").split("/")
-        school_id = int(parts[2]) if len(parts) > 2 else None
-        if school_id in sizes:
-            school_by_unit[unit.id] = school_id
-            sizes[school_id]["classes"] += unit.kind is UnitKind.klass
-    in_schools = select(Unit.id).where(Unit.id.in_(subtree_ids(root)),
-                                       Unit.kind.in_((UnitKind.school, UnitKind.grade, UnitKind.klass)))
-    for model, column, key in ((Student, Student.class_id, "students"), (Staff, Staff.unit_id, "staff")):
-        query = (select(column, func.count()).where(model.active.is_(True), column.in_(in_schools))
-                 .group_by(column))
-        for unit_id, n in db.session.execute(query):
-            sizes[school_by_unit[unit_id]][key] += n
+    school = id_at_level(3)
+    in_schools = (in_subtree(root), Unit.kind.in_((UnitKind.school, UnitKind.grade, UnitKind.klass)))
+    sizes = {school_id: {"classes": 0, "students": 0, "staff": 0} for school_id in db.session.scalars(
+        select(Unit.id).where(in_subtree(root), Unit.kind == UnitKind.school))}
+    counted = {
+        "classes": select(school, func.count()).where(in_subtree(root), Unit.kind == UnitKind.klass),
+        "students": select(school, func.count()).select_from(Student).join(Unit, Unit.id == Student.class_id)
+        .where(Student.active.is_(True), *in_schools),
+        "staff": select(school, func.count()).select_from(Staff).join(Unit, Unit.id == Staff.unit_id)
+        .where(Staff.active.is_(True), *in_schools)}
+    for key, query in counted.items():
+        for school_id, n in db.session.execute(query.group_by(school)):
+            if school_id in sizes:
+                sizes[school_id][key] = n
     return sizes
 
 

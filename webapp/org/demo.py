@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
 from .county import fill_rows
 from . import operations
 from .labels import role_label
 from .models import Gender, Responsibility, Role, Staff, Student, Unit, UnitKind, User
-from .settings import local_today
+from .settings import county_zone, local_today
 from .validators import id_check_digit
 
 LINKS_HELD_DAYS = 60  # longer than any window the screens show (trends: 30 days)
+HISTORY_DAYS = 3  # the days of checks and reports the demo holds: today and the two before
 
 DEMO_PASSWORD = "demo1234"
 AREA_CODE = "411324"  # 河南省南阳市镇平县: the first six digits of the county's ID numbers
@@ -157,9 +158,21 @@ def build_demo_county(session, rng: random.Random, today: date | None = None) ->
     session.execute(insert(Responsibility), [{"staff_id": staff.id, "valid_from": since,
                                               "county_id": demo.county.id, **target}
                                              for staff, target in demo.links])
+    _made_before_history(session, demo.county, today or local_today())
     _add_logins(session, demo)
     session.flush()
     return demo
+
+
+def _made_before_history(session, county: Unit, today: date) -> None:
+    """The units stood from the first day of the demo's history: the trace-back and the trend of reports
+    on time count a unit's reports from the day it was made, so units made at seeding would leave the
+    reports of the days before it uncounted (not due)."""
+    first = today - timedelta(days=HISTORY_DAYS - 1)
+    made = datetime.combine(first, time(), tzinfo=county_zone()).astimezone(timezone.utc).replace(tzinfo=None)
+    session.flush()
+    session.execute(update(Unit).where(Unit.county_id == county.id).values(created_at=made),
+                    execution_options={"synchronize_session": False})
 
 
 def _build_township(demo: SimpleNamespace, name: str, village_names: tuple[str, ...]) -> None:

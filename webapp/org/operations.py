@@ -91,7 +91,16 @@ def unit_label(unit: Unit) -> str:
     """"Township / School / Grade / Class", the way people name a class out loud."""
     ids = unit.ancestor_ids[1:]  # the county is understood
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
-    return " / ".join(names[i] for i in ids if i in names)
+    return " / ".join(names[i] for i in ids if i in names) or unit.name  # the county: its own name
+
+
+def unit_title(unit: Unit) -> str:
+    """A unit as a ledger's title line and file name call it: a grade or a class after its school
+    ("城关镇中心小学 一(1)班": a county holds many 一(1)班), any other unit by its name."""
+    if unit.kind not in (UnitKind.grade, UnitKind.klass):
+        return unit.name
+    school = db.session.scalar(select(Unit.name).where(Unit.id.in_(unit.ancestor_ids), Unit.kind == UnitKind.school))
+    return f"{school} {unit.name}" if school else unit.name
 
 
 # ---- responsibility chains -----------------------------------------------------------------

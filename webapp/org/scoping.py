@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 import uuid
 
-from sqlalchemy import Integer, Select, Uuid, bindparam, or_, select
+from sqlalchemy import Integer, Select, Uuid, bindparam, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -25,8 +25,24 @@ def subtree_ids(root: Unit) -> Select:
     that guessed a few units for `path LIKE $1`: for a county admin's push, the scope check of a
     batch of 100 students then walked every student of the county (1.5 s a batch at 200,000).
     """
+    return select(Unit.id).where(in_subtree(root))
+
+
+def in_subtree(root: Unit):
+    """The condition on `Unit`: the unit is `root` or below it (its path's prefix written into the statement)."""
     prefix = root.path.replace("^", "^^").replace("%", "^%").replace("_", "^_") + "%"
-    return select(Unit.id).where(Unit.path.like(bindparam(None, prefix, literal_execute=True), escape="^"))
+    return Unit.path.like(bindparam(None, prefix, literal_execute=True), escape="^")
+
+
+def id_at_level(level: int, path=Unit.path):
+    """SQL: the id of a unit's ancestor at `level` (1 the county, 2 its township, 3 its school…),
+    read off its path ("/1/4/17/"); NULL for a unit above that level."""
+    return cast(func.nullif(func.split_part(path, "/", level + 1), ""), Integer)
+
+
+def child_id(scope: Unit, path=Unit.path):
+    """SQL: the id of the unit right below `scope` that a unit of its subtree lies under (NULL: the scope itself)."""
+    return id_at_level(len(scope.ancestor_ids) + 1, path)
 
 
 def scope_clause(model, user: User | None = None):

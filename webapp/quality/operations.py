@@ -133,7 +133,7 @@ def flags(area: Unit, end: date) -> list[Flag]:
         per_class.setdefault(unit, []).append(reading)
         per_user.setdefault(user, []).append((unit, reading))
     sizes = expected_students(list(per_class)) if per_class else {}
-    names = _names(per_class, per_user)
+    names = _names(area, per_class, per_user)
     found = [Flag(signal, "class", unit, names["class"][unit][0], unit, figures)
              for unit, readings in per_class.items()
              for signal, figures in _class_signals(readings, sizes.get(unit, 0), threshold).items() if figures]
@@ -152,10 +152,20 @@ def _home_unit(area: Unit, pairs) -> int:
     return units.pop() if len(units) == 1 else area.id
 
 
-def _names(per_class: dict, per_user: dict) -> dict:
-    classes = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id).where(Unit.id.in_(list(per_class)))).all()
+def _names(area: Unit, per_class: dict, per_user: dict) -> dict:
+    """The classes' names (after their school's in a township: it holds many 一(1)班) and the recorders'."""
+    classes = db.session.execute(select(Unit.id, Unit.name, Unit.path).where(Unit.id.in_(list(per_class)))).all()
+    schools = {}
+    if area.kind is UnitKind.township:
+        above = {int(i) for _id, _name, path in classes for i in path.strip("/").split("/")}
+        schools = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(above),
+                                                                            Unit.kind == UnitKind.school)).all())
     users = db.session.execute(select(User.id, User.display_name).where(User.id.in_(list(per_user)))).all()
-    return {"class": {uid: (name, parent) for uid, name, parent in classes},
+
+    def name(class_name: str, path: str) -> str:
+        school = next((schools[int(i)] for i in path.strip("/").split("/") if int(i) in schools), None)
+        return f"{school} {class_name}" if school else class_name
+    return {"class": {uid: (name(class_name, path),) for uid, class_name, path in classes},
             "recorder": {uid: (name,) for uid, name in users}}
 
 

@@ -152,7 +152,7 @@ def tracked_ledger(fmt: str):
         rows=([r.person.name, r.unit_label, "、".join(str(rules.REASONS[c]) for c in r.reasons),
                str(listing.STATUS_WORDS[r.status]), r.responsible.name if r.responsible else None,
                r.responsible.phone if r.responsible else None] for r in rows))
-    return spreadsheets.response(table, _("tracked-people") + f"-{day.isoformat()}", fmt)
+    return spreadsheets.response(table, None, fmt)
 
 
 @bp.route(f"/isolation.{spreadsheets.FILE}")
@@ -176,5 +176,5 @@ def isolation_ledger(fmt: str):
                len(rules.missed_days(r.isolation.state, r.isolation.followed, day, _past_cutoff(day))),
                r.responsible.name if r.responsible else None, r.responsible.phone if r.responsible else None]
               for r in rows))
-    return spreadsheets.response(table, _("home-isolation") + f"-{day.isoformat()}", fmt)
+    return spreadsheets.response(table, None, fmt)
 

@@ -118,7 +118,7 @@ def export_month(unit_id: int, fmt: str):
     unit = _place(unit_id)
     first = _month_arg()
     table = export.month_table(unit, first, ops.entries(unit, first, _month_end(first)))
-    return spreadsheets.response(table, f"disinfection-{unit.id}-{first.strftime('%Y-%m')}", fmt, about=unit)
+    return spreadsheets.response(table, None, fmt, about=unit)
 
 
 # ---- areas and defaults --------------------------------------------------------------------

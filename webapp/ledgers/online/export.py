@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ...org.models import Unit
+from ...org.operations import unit_title
 from ...spreadsheets import Column, Table
 from .operations import Rates
 
@@ -21,7 +22,7 @@ def day_table(root: Unit, day: date, classes: list[Rates], total: Rates) -> Tabl
                 _percent(r.rate("attended")), _percent(r.rate("handed_in")), _percent(r.rate("marked")),
                 r.entered == r.classes]
     rows = [row(c.label, c) for c in classes] + [row(_("Total"), total)]
-    return Table(title=_("Online learning: %(unit)s", unit=root.name), unit=root.name, day=day,
+    return Table(title=_("Online learning: %(unit)s", unit=unit_title(root)), unit=unit_title(root), day=day,
                  sheet=_("Online learning"), rows=rows,
                  columns=[Column(_("Class"), 22), Column(_("Students"), 8), Column(_("Attended"), 8),
                           Column(_("Attendance %"), 10), Column(_("Homework handed in %"), 12),

@@ -53,5 +53,5 @@ def export_day(fmt: str):
     if root is None:
         abort(404)
     node = ops.rates(root, day)
-    return spreadsheets.response(export.day_table(root, day, ops.classes_of(node), node), f"online-{day.isoformat()}",
+    return spreadsheets.response(export.day_table(root, day, ops.classes_of(node), node), None,
                                  fmt, about=root)

@@ -72,7 +72,7 @@ def school(school_id: int):
 def export_readiness(fmt: str):
     table = export.readiness_table(current_user.scope, clock.local_today(), ops.active_items(),
                                    ops.readiness(current_user.scope))
-    return spreadsheets.response(table, f"reopening-{clock.local_today().isoformat()}", fmt)
+    return spreadsheets.response(table, None, fmt)
 
 
 @bp.route(f"/school/<int:school_id>/plan.{spreadsheets.FILE}")
@@ -80,7 +80,7 @@ def export_readiness(fmt: str):
 def export_school(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     return spreadsheets.response(export.school_table(unit, clock.local_today(), ops.readiness(unit)[0]),
-                                 f"reopening-{unit.id}", fmt, about=unit)
+                                 None, fmt, about=unit)
 
 
 # ---- the county's template -----------------------------------------------------------------

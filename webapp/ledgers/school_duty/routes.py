@@ -129,4 +129,4 @@ def export_week(school_id: int, fmt: str):
     unit = scoped_school(school_id)
     post, monday = ops.post_of(unit), _monday()
     table = export.week_table(unit, monday, ops.week(post, monday) if post else [])
-    return spreadsheets.response(table, f"school-duty-{unit.id}-{monday.isoformat()}", fmt, about=unit)
+    return spreadsheets.response(table, None, fmt, about=unit)

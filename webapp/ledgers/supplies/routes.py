@@ -88,7 +88,7 @@ def school(school_id: int):
 def export_overview(fmt: str):
     today = clock.local_today()
     table = export.overview_table(current_user.scope, today, ops.overview(current_user.scope, today))
-    return spreadsheets.response(table, f"supplies-{today.isoformat()}", fmt)
+    return spreadsheets.response(table, None, fmt)
 
 
 @bp.route(f"/school/<int:school_id>/ledger.{spreadsheets.FILE}")
@@ -99,7 +99,7 @@ def export_ledger(school_id: int, fmt: str):
     first = day_arg("from", last.replace(day=1))
     last = max(first, day_arg("to", last))
     table = export.ledger_table(unit, first, last, ops.movements(unit, first, last))
-    return spreadsheets.response(table, f"supplies-{unit.id}-{first.isoformat()}", fmt, about=unit)
+    return spreadsheets.response(table, None, fmt, about=unit)
 
 
 # ---- the county's items --------------------------------------------------------------------

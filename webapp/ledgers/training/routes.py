@@ -70,5 +70,5 @@ def school(school_id: int):
 @office
 def export_school(school_id: int, fmt: str):
     unit = scoped_school(school_id)
-    return spreadsheets.response(export.sessions_table(unit, ops.sessions(unit)), f"training-{unit.id}", fmt,
+    return spreadsheets.response(export.sessions_table(unit, ops.sessions(unit)), None, fmt,
                                  about=unit)

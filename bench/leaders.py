@@ -97,8 +97,8 @@ def _history(county, earlier_days: int) -> None:
         CROSS JOIN generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day') d
         CROSS JOIN (VALUES ('morning'), ('noon')) s(session)"""), span)
     db.session.execute(text("""
-        INSERT INTO day_tally (unit_id, date, staff, county_id, checked, absent, fever, illness, abnormal)
-        SELECT unit_id, date, staff, county_id, checked, absent, fever, illness, abnormal FROM check_tally
+        INSERT INTO day_tally (unit_id, date, staff, county_id, checked, absent, fever, illness, abnormal, symptoms)
+        SELECT unit_id, date, staff, county_id, checked, absent, fever, illness, abnormal, symptoms FROM check_tally
         WHERE session = 'morning' AND date BETWEEN CAST(:first AS date) AND CAST(:last AS date)"""), span)
     # The units existed before the history began (the trace-back and the trends owe reports from then).
     db.session.execute(text("UPDATE unit SET created_at = CAST(:first AS date) - interval '1 day'"), span)

@@ -51,6 +51,15 @@ def test_the_officer_sees_who_has_not_reported_and_whom_to_call_first(county, as
     assert f"/command?unit_id={county.township_a.id}" in page  # a unit drills down
 
 
+def test_checkpoint_fevers_show_where_checkpoints_stand(county, as_user):
+    """Checkpoints are in the townships' villages: a school's or class's view has no (always 0) card for them."""
+    client = as_user("county")
+    assert "卡点发热" in client.get("/command").get_data(as_text=True)
+    assert "卡点发热" in client.get(f"/command?unit_id={county.township_a.id}").get_data(as_text=True)
+    for unit in (county.school_a1, county.class_a1_1):
+        assert "卡点发热" not in client.get(f"/command?unit_id={unit.id}").get_data(as_text=True)
+
+
 def test_every_number_links_within_scope(county, as_user):
     page = as_user("school_a1").get("/command").get_data(as_text=True)
     links = re.findall(r'href="(/[^"#]*)', page)

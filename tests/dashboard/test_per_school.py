@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dashboard.test_today import AFTER_CUTOFF, _morning
-from tests.health.helpers import DAY, at, push_one, report
+from tests.health.helpers import DAY, at, check, push, push_one, record, report, staff_check
 from webapp.dashboard.command import command
 from webapp.dashboard.operations import completeness, overview, students_below
 from webapp.dashboard.today import today
@@ -63,3 +63,27 @@ def test_the_command_view_of_the_county_counts_its_townships(county):
     # 西镇: 1 class (filed late), its school's own report missing; an illness absence.
     assert lines == {"东镇": (2, 3, 2, 0), "西镇": (1, 1, 0, 1)}
     assert view.today.missing_count == 4 and view.status.synced == 3
+
+
+def _corrections(county):
+    """Fevers entered first and corrected since (to normal, to a cough): a first abnormal check is
+    not always a person's line; a teacher's fever; a cough, an illness absence."""
+    s = county.students_a1_1
+    teacher = county.users.homeroom_a1
+    push(teacher, *(record("health_check", check(s[n], temperature=38.5), at(7, 40)) for n in (0, 1, 4)),
+         record("health_check", check(s[2], symptoms=["cough"]), at(7, 40)),
+         record("health_check", check(s[3], present=False, absence_reason="illness"), at(7, 40)))
+    push(teacher, record("health_check", check(s[0], temperature=36.5), at(7, 50)),
+         record("health_check", check(s[1], temperature=36.6, symptoms=["cough"]), at(7, 50)))
+    push(county.users.school_a1, record("staff_check", staff_check(county.teacher_a1_2, temperature=38.1), at(7, 45)))
+
+
+@pytest.mark.parametrize("listed", [1, 2, 3, 4, 5])
+def test_the_first_abnormal_people_are_the_first_of_the_whole_list(county, listed):
+    _corrections(county)
+    full = today(county.county, DAY, Role.county_admin, now=AFTER_CUTOFF)
+    shown = today(county.county, DAY, Role.county_admin, now=AFTER_CUTOFF, listed=listed, called_first=listed)
+    line = lambda p: (p.item.name, p.kinds, p.staff)  # noqa: E731
+    assert [line(p) for p in shown.abnormal] == [line(p) for p in full.abnormal][:listed]
+    assert [p.kind for p in full.abnormal] == ["fever", "fever", "symptoms", "symptoms", "illness"]
+    assert shown.people == full.people == 5

@@ -121,7 +121,8 @@ def test_a_fever_at_both_checks_is_one_person_of_the_day(county):
          record("health_check", check(c), at(7, 40)))
     push(county.users.homeroom_a1, record("health_check", check(a, "noon", temperature=38.1), at(12, 30)),
          record("health_check", check(c, "noon", symptoms=["cough"]), at(12, 30)))
-    assert _day(klass) == {"checked": 3, "absent": 1, "fever": 1, "illness": 1, "abnormal": 3}
+    assert _day(klass) == {"checked": 3, "absent": 1, "fever": 1, "illness": 1, "abnormal": 3,
+                           "symptoms": 2}  # b (a cough, absent for illness) and c (a cough at noon)
     assert sum(tallies.counts([klass], DAY)[(klass, s)]["fever"] for s in CheckSession) == 2  # two checks
     assert _days_stored() == _days_rebuilt()
 
@@ -133,7 +134,7 @@ def test_a_correction_moves_the_day_only_when_no_session_keeps_the_finding(count
     push(county.users.homeroom_a1, record("health_check", check(a, temperature=36.5), at(7, 50)))
     assert _day(klass)["fever"] == 1  # the noon check still has it
     push(county.users.homeroom_a1, record("health_check", check(a, "noon", temperature=36.6), at(12, 40)))
-    assert _day(klass) == {"checked": 1, "absent": 0, "fever": 0, "illness": 0, "abnormal": 0}
+    assert _day(klass) == {"checked": 1, "absent": 0, "fever": 0, "illness": 0, "abnormal": 0, "symptoms": 0}
     # an entry made earlier on another phone, arriving late, does not outrank the correction
     push(county.users.school_a1, record("health_check", check(a, "noon", temperature=38.9), at(12, 35)))
     assert _day(klass)["fever"] == 0

@@ -53,6 +53,7 @@ def test_looked_into_is_kept_with_its_note_in_the_history(rounded_class, as_user
     assert "已核查" in page and "问过王老师：体温计只显示半度" in page and "换了体温计" in page
     history = client.get("/quality/history").get_data(as_text=True)
     assert history.index("换了体温计") < history.index("问过王老师")  # newest first, both kept
+    assert "东镇一小 一(1)班" in history  # which school's 一(1)班
     assert db.session.scalar(select(db.func.count()).select_from(QualityReview)) == 2
 
 

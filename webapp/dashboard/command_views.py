@@ -48,6 +48,12 @@ def _ledgers(unit: Unit, day) -> dict:
             "not_ready": sum(1 for p in plans if not p.ready), "plans": len(plans)}
 
 
+def _checkpoints_within(unit: Unit) -> bool:
+    """Checkpoints stand in villages, under a township: a school, grade or class never has a checkpoint fever
+    (the card read 0 there), and only township and county admins follow the checkpoints."""
+    return current_user.role in DUTY_ROLES and unit.kind in (UnitKind.county, UnitKind.township)
+
+
 @bp.route("")
 @admin_only
 def view():
@@ -59,7 +65,7 @@ def view():
     return render_template(
         "dashboard/command.html", c=figures, listed=MISSING_LISTED, crumbs=breadcrumb(unit, current_user),
         tracking=_tracking(unit, day, past), ledgers=_ledgers(unit, day),
-        checkpoint_fevers=checkpoint_fevers(unit, day) if current_user.role in DUTY_ROLES else None,
+        checkpoint_fevers=checkpoint_fevers(unit, day) if _checkpoints_within(unit) else None,
         duty_roles=DUTY_ROLES)
 
 

@@ -129,22 +129,45 @@ def _groups(scope: Unit, with_staff: bool) -> list[tuple[str, object]]:
 
 def abnormal_people(scope: Unit, day: date, with_staff: bool, first: int | None = None) -> list[AbnormalPerson]:
     """Students (and, for leaders, staff) abnormal today, one line per person, fever first (the
-    first `first` of them only, chosen in SQL, when given)."""
-    checks: dict[tuple[str, int], list[Abnormal]] = {}
+    first `first` of them only, found without ranking the area's every abnormal check, when given)."""
+    found = []
     for person, units in _groups(scope, with_staff):
-        column = "student_id" if person == "student" else "staff_id"
-        people = None if first is None else abnormal_sql.first(units, day, person, first) if first else []
-        for item in abnormal_checks(units, day, person) if people is None else \
-                abnormal_checks(units, day, person, people) if people else ():
-            if findings(item.check):
-                checks.setdefault((person, getattr(item.check, column)), []).append(item)
-    found = [_person(items, person == "staff") for (person, _id), items in checks.items()]
-    found = sorted(found, key=lambda p: (KINDS.index(p.kind), p.staff, unit_key(p.item.unit_name),
-                                                   p.item.name))
+        found += _people_of(units, day, person) if first is None else _first_of(units, day, person, first)
+    found = sorted(found, key=_order)
     found = found if first is None else found[:first]
     if scope.kind in (UnitKind.county, UnitKind.township):
         _name_schools(scope, found)
     return found
+
+
+def _order(person: AbnormalPerson) -> tuple:
+    """The list's order: worst finding, students before staff, the unit's name, the person's name."""
+    return KINDS.index(person.kind), person.staff, unit_key(person.item.unit_name), person.item.name
+
+
+def _people_of(units, day: date, person: str, ids: list[int] | None = None) -> list[AbnormalPerson]:
+    """The abnormal people of `units` (of `ids` only, when given), in the checks' order."""
+    column = "student_id" if person == "student" else "staff_id"
+    checks: dict[int, list[Abnormal]] = {}
+    for item in abnormal_checks(units, day, person, ids) if ids is None or ids else ():
+        if findings(item.check):
+            checks.setdefault(getattr(item.check, column), []).append(item)
+    return [_person(items, person == "staff") for items in checks.values()]
+
+
+def _first_of(units, day: date, person: str, wanted: int) -> list[AbnormalPerson]:
+    """The first `wanted` abnormal people in the list's order: those of the first abnormal checks
+    (abnormal_sql.candidates), their current checks read, kept when they come before the last check
+    read (anyone after it may be passed by someone not read yet); more are read until enough are sure."""
+    fetch = 3 * wanted
+    while wanted:
+        ids, last = abnormal_sql.candidates(units, day, person, fetch)
+        people = sorted(_people_of(units, day, person, ids), key=_order)
+        sure = people if last is None else [p for p in people if _order(p) < last]
+        if last is None or len(sure) >= wanted:
+            return sure[:wanted]
+        fetch *= 4
+    return []
 
 
 def abnormal_per_child(scope: Unit, day: date, with_staff: bool) -> dict[int | None, tuple[int, int, int, int]]:

@@ -148,7 +148,8 @@ class CheckTally(db.Model):
 
 class DayTally(db.Model):
     """The people of a unit's day: with a current check in a session, absent, with a fever, absent
-    for illness, abnormal in any of them (a person with a fever at both checks is one).
+    for illness, abnormal, with other symptoms but no fever in any of them (a person with a fever at
+    both checks is one). The leaders' abnormal counts are these (dashboard/abnormal_sql.py).
 
     Kept by the push with `check_tally` (health/tallies.py). A person's day counts under the unit
     of their current check of the day's last session (noon, else morning), so a sum over any set of
@@ -168,3 +169,4 @@ class DayTally(db.Model):
     fever: Mapped[int] = mapped_column(default=0)
     illness: Mapped[int] = mapped_column(default=0)
     abnormal: Mapped[int] = mapped_column(default=0)  # fever, symptoms or absent for illness
+    symptoms: Mapped[int] = mapped_column(default=0)  # other symptoms without a fever, in any session

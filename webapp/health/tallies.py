@@ -32,7 +32,7 @@ from ..org.settings import county_id_of
 from .models import AbsenceReason, CheckSession, CheckTally, DayTally, HealthCheck
 
 COUNTS = ("checked", "absent", "illness", "personal", "other_reason", "fever", "symptoms", "abnormal")
-DAY_COUNTS = ("checked", "absent", "fever", "illness", "abnormal")  # people of the day (DayTally)
+DAY_COUNTS = ("checked", "absent", "fever", "illness", "abnormal", "symptoms")  # people of the day (DayTally)
 _LOCK_SPACE = 0x54414C59  # "TALY"
 _LOCKS = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(:keys) AS k").bindparams(
     bindparam("keys", type_=ARRAY(INTEGER)))
@@ -219,10 +219,11 @@ def _day_rows(c, column):
     d = (select(c.unit_id, c.date, func.row_number().over(partition_by=person_day, order_by=c.session.desc())
                 .label("last"), flag(c.present.is_(False)).label("absent"), flag(c.fever).label("fever"),
                 flag(c.absence_reason == AbsenceReason.illness).label("illness"),
-                flag(or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)).label("abnormal"))
+                flag(or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)).label("abnormal"),
+                flag(and_(c.other_symptoms, c.fever.is_(False))).label("symptoms"))
          .where(c.rank == 1).subquery()).c
     return (select(d.unit_id, d.date, func.count(), func.sum(d.absent), func.sum(d.fever), func.sum(d.illness),
-                   func.sum(d.abnormal)).where(d.last == 1).group_by(d.unit_id, d.date))
+                   func.sum(d.abnormal), func.sum(d.symptoms)).where(d.last == 1).group_by(d.unit_id, d.date))
 
 
 def rebuild(day: date | None = None, chunk: int = 5000) -> None:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..navigation import add_entry
 from ..org.access import admin_only
 from ..org.models import ADMIN_ROLES, Unit, UnitKind, User
+from ..org.operations import unit_titles
 from ..org.queries import breadcrumb
 from ..org.scoping import get_scoped, scoped, subtree_ids
 from ..org.settings import local_today
@@ -73,5 +74,6 @@ def _check_subject(form: ReviewForm, unit: Unit) -> None:
 def history():
     unit = _area()
     query = scoped(QualityReview).where(QualityReview.unit_id.in_(subtree_ids(unit)))
-    return render_template("quality/history.html", unit=unit, reviews=operations.history(query),
-                           titles=operations.TITLES)
+    reviews = operations.history(query)
+    return render_template("quality/history.html", unit=unit, reviews=reviews, titles=operations.TITLES,
+                           where=unit_titles({r.unit for r in reviews}))

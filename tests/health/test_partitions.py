@@ -1,4 +1,4 @@
-"""health_check by month on PostgreSQL (health/partitions.py, migration 0023); one plain table on SQLite.
+"""health_check by month on PostgreSQL (health/partitions.py, migration 0024); one plain table on SQLite.
 
 What a county's office would check: every check lands in its month (or, for a day no month holds,
 in DEFAULT) and is read back the same; a resent check is still a duplicate; the upgrade moves the
@@ -159,7 +159,7 @@ def test_a_backup_restores_the_checks_into_the_same_partitions(county, runner, t
     assert [r["status"] for r in push(db.session.get(User, teacher_id), *pushed)] == ["duplicate"] * len(pushed)
 
 
-# ---- migration 0023 moves the stored checks ---------------------------------------------------------
+# ---- migration 0024 moves the stored checks ---------------------------------------------------------
 
 @pytest.fixture
 def empty_postgres():
@@ -177,7 +177,7 @@ def empty_postgres():
 def test_the_migration_moves_every_check_into_its_month_and_back_without_losing_or_doubling_one(empty_postgres):
     app = make_test_app(empty_postgres)
     with app.app_context():
-        upgrade(revision="0022")
+        upgrade(revision="0023")
         county = build_county(db.session)
         db.session.commit()
         students, staff = county.students_a1_1, county.teacher_a1_1
@@ -212,7 +212,7 @@ def test_the_migration_moves_every_check_into_its_month_and_back_without_losing_
         assert [r["status"] for r in push(db.session.get(User, school_id), *pushed)] == ["duplicate"] * len(pushed)
         db.session.remove()
 
-        downgrade(revision="0022")
+        downgrade(revision="0023")
         assert checks() == before
         assert month_partitions() == {}
         assert db.session.scalar(text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' "

@@ -11,7 +11,7 @@ and write goes through `health_check`; PostgreSQL routes each row to its month.
   ORM keep `record_id` alone. A check's id stays unique all the same: it is its envelope's key
   (`sync_record.id`), and the push inserts a typed row only for an envelope it just inserted.
 - **The months.** `create_all` makes the DEFAULT partition and the months from this one to
-  `AHEAD` months ahead (`_after_create`); migration 0023 makes them and the months the stored
+  `AHEAD` months ahead (`_after_create`); migration 0024 makes them and the months the stored
   checks are in. `ensure_months()` makes the missing ones, cheaply and idempotently: the job
   worker of every process calls it once a day (`keep_ahead`, webapp/jobs/worker.py), and
   `flask partitions` (health/cli.py) does it on demand (a monthly cron). A month whose checks already went to

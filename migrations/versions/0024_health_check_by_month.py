@@ -10,8 +10,8 @@ PostgreSQL builds each on every partition). Downgrade makes the plain table agai
 One transaction: a failure changes nothing. It takes the table's lock and copies every check:
 plan it as downtime (docs/deploy.md, "Upgrades"). SQLite keeps its plain table: nothing to do.
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-03 15:00:00
 
 """
@@ -21,8 +21,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0023'
-down_revision = '0022'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 

@@ -47,21 +47,30 @@ class LedgerRow(NamedTuple):
 def ledger(root: Unit, day: date, names: dict[int, str]) -> Iterator[tuple[bool, dict[int, list[int]], list]]:
     """(is_staff, unit paths, rows) a chunk of units at a time: students (by class), then staff (by unit),
     in the school's order; `names`: the units' names. The rows are LedgerRow tuples."""
-    units = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(Unit.id.in_(subtree_ids(root)))).all()
+    # Core results on the session's connection: the ORM's result layer cost more than the query.
+    connection = db.session.connection()
+    paths, statements = chunks(root, day, names, connection.dialect.name)
+    results = ((staff, paths, connection.execute(statement).all()) for staff, statement in statements)
+    # On PostgreSQL the next chunk is read while this one is written: the database and Python each
+    # have a core. (SQLite's connection stays in its thread; its ledgers are a school's.)
+    yield from ahead(results) if connection.dialect.name == "postgresql" else results
+
+
+def chunks(root: Unit, day: date, names: dict[int, str], dialect: str) -> tuple[dict[int, list[int]], list]:
+    """The ids on each unit's path (county first), and the ledger's statements: (is_staff, SELECT)."""
+    subtree = subtree_ids(root)
+    units = db.session.execute(select(Unit.id, Unit.path, Unit.kind).where(Unit.id.in_(subtree))).all()
     order = ordered_ids([(unit_id, path) for unit_id, path, _kind in units], names)
     paths = {unit_id: [int(p) for p in path.strip("/").split("/")] for unit_id, path, _kind in units}
     classes = {unit_id for unit_id, _path, kind in units if kind is UnitKind.klass}
-    # Core results on the session's connection: the ORM's result layer cost more than the query.
-    connection = db.session.connection()
-    dialect = connection.dialect.name
-    chunks = ((person, unit_ids[start:start + CHUNK])
-              for person, unit_ids in (("student", [u for u in order if u in classes]), ("staff", order))
-              for start in range(0, len(unit_ids), CHUNK))
-    results = ((person == "staff", paths, connection.execute(_chunk(ids, day, person, dialect)).all())
-               for person, ids in chunks)
-    # On PostgreSQL the next chunk is read while this one is written: the database and Python each
-    # have a core. (SQLite's connection stays in its thread; its ledgers are a school's.)
-    yield from ahead(results) if dialect == "postgresql" else results
+    # Staff are in a few hundred units (schools, offices): only those are read, not the classes' checks again.
+    with_staff = set(db.session.scalars(select(Staff.unit_id).where(Staff.unit_id.in_(subtree)).distinct()))
+    with_staff |= set(db.session.scalars(select(HealthCheck.unit_id).where(
+        HealthCheck.date == day, HealthCheck.staff_id.is_not(None), HealthCheck.unit_id.in_(subtree)).distinct()))
+    return paths, [(person == "staff", _chunk(unit_ids[start:start + CHUNK], day, person, dialect))
+                   for person, unit_ids in (("student", [u for u in order if u in classes]),
+                                            ("staff", [u for u in order if u in with_staff]))
+                   for start in range(0, len(unit_ids), CHUNK)]
 
 
 def ahead(items: Iterator, depth: int = 1) -> Iterator:
@@ -143,10 +152,13 @@ def _chunk(unit_ids: list[int], day: date, person: str, dialect: str):
                 .where(current.c.person_id.not_in(select(roll.c.id))))
     rows = union_all(on_roll, off_roll).subquery("rows")
     name = rows.c.name.collate("C") if dialect == "postgresql" else rows.c.name  # code point order, as Python's
-    if dialect == "postgresql":  # a linear search in C: a CASE of 400 branches cost more than the query
-        place = func.array_position(literal(unit_ids, ARRAY(Integer)), rows.c.unit_id)
+    session_order = case({s.value: i for i, s in enumerate(SESSIONS)}, value=rows.c.session)
+    query = select(rows.c.unit_id, rows.c.name, rows.c.session, *[rows.c[col.name] for col in checked])
+    if dialect == "postgresql":  # the units' places by a join: a CASE of 400 branches cost more than the rest
+        places = (func.unnest(literal(unit_ids, ARRAY(Integer)))
+                  .table_valued("unit_id", with_ordinality="place").render_derived(name="places"))
+        query, place = query.join(places, places.c.unit_id == rows.c.unit_id), places.c.place
     else:
         place = case({unit_id: i for i, unit_id in enumerate(unit_ids)}, value=rows.c.unit_id, else_=0)
-    session_order = case({s.value: i for i, s in enumerate(SESSIONS)}, value=rows.c.session)
-    return (select(rows.c.unit_id, rows.c.name, rows.c.session, *[rows.c[col.name] for col in checked])
+    return (query
             .order_by(place, name, rows.c.id, session_order))

@@ -162,10 +162,10 @@ def report(results: list[dict]) -> str:
             rows.append([f"county ledger .{fmt}, the job in process", e["rows"], e["seconds"],
                          round(e["rows"] / e["seconds"]), round(e["bytes"] / 1048576, 1),
                          f"{e['seconds'] / copy:.1f} × COPY, {e['seconds'] / fetch:.1f} × fetch"])
-        rows.append(["ceiling: COPY (its statements) TO STDOUT csv", r["ceiling"]["fetch"]["rows"], copy,
-                     round(r["ceiling"]["fetch"]["rows"] / copy), round(r["ceiling"]["copy"]["bytes"] / 1048576, 1), ""])
-        rows.append(["ceiling: its statements fetched by psycopg", r["ceiling"]["fetch"]["rows"], fetch,
-                     round(r["ceiling"]["fetch"]["rows"] / fetch), None, ""])
+        count, size = r["ceiling"]["fetch"]["rows"], r["ceiling"]["copy"]["bytes"]
+        rows.append(["ceiling: COPY (its statements) TO STDOUT csv", count, copy, round(count / copy),
+                     round(size / 1048576, 1), ""])
+        rows.append(["ceiling: its statements fetched by psycopg", count, fetch, round(count / fetch), None, ""])
     title = "The county's day ledger as a job (PostgreSQL, in process)"
     if results and results[0]:
         title += f", {results[0]['day']}, {results[0]['checks']:,} checks"

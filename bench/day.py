@@ -154,14 +154,17 @@ def storage(backend: Backend) -> dict:
 
 
 def _pg_sizes(name: str) -> dict:
+    """Sizes of a table with its partitions if it has some (health_check by month on PostgreSQL)."""
+    tree = "(SELECT relid FROM pg_partition_tree({0}) UNION SELECT {0}) AS tree"  # empty for a plain table
     row = db.session.execute(text(
-        "SELECT pg_total_relation_size(:t), pg_relation_size(:t), pg_indexes_size(:t), "
-        "(SELECT count(*) FROM " + name + ")"), {"t": name}).one()
+        "SELECT sum(pg_total_relation_size(relid)), sum(pg_relation_size(relid)), sum(pg_indexes_size(relid)), "
+        f"(SELECT count(*) FROM {name}) FROM " + tree.format("CAST(:t AS regclass)")), {"t": name}).one()
     indexes = db.session.execute(text(
-        "SELECT indexrelname, pg_relation_size(indexrelid) FROM pg_stat_user_indexes WHERE relname = :t "
+        "SELECT i.indexrelid::regclass::text, (SELECT sum(pg_relation_size(relid)) FROM "
+        + tree.format("i.indexrelid::regclass") + ") FROM pg_index i WHERE i.indrelid = CAST(:t AS regclass) "
         "ORDER BY 2 DESC"), {"t": name}).all()
-    return {"total": row[0], "heap": row[1], "indexes": row[2], "rows": row[3],
-            "index_sizes": {index: size for index, size in indexes}}
+    return {"total": int(row[0]), "heap": int(row[1]), "indexes": int(row[2]), "rows": row[3],
+            "index_sizes": {index: int(size) for index, size in indexes}}
 
 
 def _sqlite_sizes() -> dict:

@@ -7,12 +7,11 @@ and .xlsx by `webapp.jobs.operations.run_one`: the code the job worker runs, fro
 to its file stored in `export_chunk`. (Today's ledger would be half 未检 rows: only this morning's
 check is there.)
 
-The ceiling, from the same run and the same database: the same rows (the roll × the sessions, the
-current check of each, the names of the township, school and class) read by one SELECT,
+The ceiling, from the same run and the same database: the job's own statements (webapp/health/
+ledger.py: one a chunk of units, the roll joined to the current checks, in the school's order),
 
-- `COPY (SELECT …) TO STDOUT (FORMAT csv)`: PostgreSQL writing them as CSV, no Python at all;
-- the same SELECT fetched with psycopg (a server-side cursor, 10,000 rows a fetch): Python's
-  share of merely receiving them.
+- each as `COPY (SELECT …) TO STDOUT (FORMAT csv)`: PostgreSQL answering them as CSV, no Python;
+- each fetched whole with psycopg into tuples: what merely receiving the rows costs Python.
 
 `python -m bench.exports --keep NAME` keeps the generated database NAME between runs (it is
 generated once; later runs only export); `python -m bench.run --only exports` runs it on a
@@ -32,8 +31,10 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import make_url
 
 from webapp.extensions import db
+from webapp.health import ledger
 from webapp.health.export import LEDGER_JOB
 from webapp.health.models import HealthCheck
+from webapp.health.operations import unit_names
 from webapp.jobs import operations as jobs
 from webapp.jobs.models import ExportChunk, ExportJob, JobStatus
 from webapp.org.models import Unit, User
@@ -43,36 +44,6 @@ from .county import generate
 from .leaders import GOAL_CSV_S, GOAL_XLSX_S
 
 WORKER = "bench-exports"
-FETCH = 10_000
-
-# The ledger's rows by one statement (a ceiling, not the app's query): everyone on the roll (students
-# by class, staff but volunteers by unit) × the sessions, their current check, their units' names.
-CEILING_SQL = """
-WITH current AS (
-    SELECT DISTINCT ON (h.student_id, h.staff_id, h.session) h.student_id, h.staff_id, h.session,
-           h.present, h.absence_reason, h.temperature, h.symptoms, h.note, h.user_id, h.recorded_at
-    FROM health_check h WHERE h.date = %(day)s
-    ORDER BY h.student_id, h.staff_id, h.session, h.effective_at DESC, h.received_at DESC, h.record_id DESC),
-people AS (
-    SELECT 0 AS grp, s.id, s.name, s.class_id AS unit_id, ss.session, {CHECK}
-    FROM student s CROSS JOIN (VALUES ('morning'), ('noon')) ss(session)
-    LEFT JOIN current c ON c.student_id = s.id AND c.session = ss.session
-    WHERE s.active
-    UNION ALL
-    SELECT 1, st.id, st.name, st.unit_id, ss.session, {CHECK}
-    FROM staff st CROSS JOIN (VALUES ('morning'), ('noon')) ss(session)
-    LEFT JOIN current c ON c.staff_id = st.id AND c.session = ss.session
-    WHERE st.active AND NOT st.is_volunteer)
-SELECT %(day)s::date, p.session, t.name, sc.name, u.name, p.grp, p.name, p.present, p.absence_reason,
-       p.temperature, p.symptoms, p.note, a.display_name, p.recorded_at
-FROM people p
-JOIN unit u ON u.id = p.unit_id
-LEFT JOIN unit t ON t.id = split_part(u.path, '/', 3)::int
-LEFT JOIN unit sc ON sc.id = nullif(split_part(u.path, '/', 4), '')::int
-LEFT JOIN user_account a ON a.id = p.user_id
-ORDER BY p.grp, u.path COLLATE "C", p.name COLLATE "C", p.id, p.session
-""".replace("{CHECK}", "c.present, c.absence_reason, c.temperature, c.symptoms, c.note, c.user_id, c.recorded_at")
-
 
 def run(backend: Backend, scale: float = 1.0, repeat: int = 1, keep: str | None = None) -> dict | None:
     if backend.name != "postgresql":
@@ -83,7 +54,9 @@ def run(backend: Backend, scale: float = 1.0, repeat: int = 1, keep: str | None 
         day = db.session.scalar(select(func.min(HealthCheck.date)))
         checks = db.session.scalar(select(func.count()).select_from(HealthCheck).where(HealthCheck.date == day))
         exports = {fmt: _runs(lambda f=fmt: _job(county_id, day, f), repeat) for fmt in ("csv", "xlsx")}
-        ceiling = {"copy": _runs(lambda: _copy(url, day), repeat), "fetch": _runs(lambda: _fetch(url, day), repeat)}
+        statements = _statements(county_id, day)
+        ceiling = {"copy": _runs(lambda: _copy(url, statements), repeat),
+                   "fetch": _runs(lambda: _fetch(url, statements), repeat)}
     return {"backend": backend.name, "scale": scale, "day": day.isoformat(), "checks": checks,
             "generate_s": generated, "exports": exports, "ceiling": ceiling, "kept": keep}
 
@@ -146,26 +119,35 @@ def _psycopg(url: str):
     return psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
 
 
-def _copy(url: str, day: date) -> dict:
-    """COPY (the ledger's rows) TO STDOUT as CSV: PostgreSQL's own pace for the same rows."""
+def _statements(county_id: int, day: date) -> list[str]:
+    """The SQL the job sends: the ledger's statements, a chunk of units each, with their values written in."""
+    root = db.session.get(Unit, county_id)
+    _paths, chunks = ledger.chunks(root, day, unit_names(root), "postgresql")
+    db.session.rollback()
+    return [str(statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+            for _staff, statement in chunks]
+
+
+def _copy(url: str, statements: list[str]) -> dict:
+    """COPY (each of the job's statements) TO STDOUT as CSV: PostgreSQL's own pace for the same rows."""
     size = 0
     with _psycopg(url) as conn, conn.cursor() as cursor:
         start = time.perf_counter()
-        with cursor.copy(f"COPY ({CEILING_SQL}) TO STDOUT (FORMAT csv)", {"day": day}) as copy:
-            for block in copy:
-                size += len(block)
+        for sql in statements:
+            with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+                for block in copy:
+                    size += len(block)
         seconds = time.perf_counter() - start
     return {"seconds": round(seconds, 2), "bytes": size}
 
 
-def _fetch(url: str, day: date) -> dict:
-    """The same SELECT through a server-side cursor, FETCH rows at a time, into Python tuples."""
+def _fetch(url: str, statements: list[str]) -> dict:
+    """The same statements fetched whole with psycopg into Python tuples, one after the other."""
     rows = 0
-    with _psycopg(url) as conn, conn.cursor(name="ledger") as cursor:
+    with _psycopg(url) as conn, conn.cursor() as cursor:
         start = time.perf_counter()
-        cursor.execute(CEILING_SQL, {"day": day})
-        while batch := cursor.fetchmany(FETCH):
-            rows += len(batch)
+        for sql in statements:
+            rows += len(cursor.execute(sql).fetchall())
         seconds = time.perf_counter() - start
     return {"seconds": round(seconds, 2), "rows": rows}
 
@@ -180,10 +162,10 @@ def report(results: list[dict]) -> str:
             rows.append([f"county ledger .{fmt}, the job in process", e["rows"], e["seconds"],
                          round(e["rows"] / e["seconds"]), round(e["bytes"] / 1048576, 1),
                          f"{e['seconds'] / copy:.1f} × COPY, {e['seconds'] / fetch:.1f} × fetch"])
-        rows.append(["ceiling: COPY (the rows) TO STDOUT csv", r["ceiling"]["fetch"]["rows"], copy,
-                     round(r["ceiling"]["fetch"]["rows"] / copy), round(r["ceiling"]["copy"]["bytes"] / 1048576, 1), ""])
-        rows.append(["ceiling: the same SELECT fetched by psycopg", r["ceiling"]["fetch"]["rows"], fetch,
-                     round(r["ceiling"]["fetch"]["rows"] / fetch), None, ""])
+        count, size = r["ceiling"]["fetch"]["rows"], r["ceiling"]["copy"]["bytes"]
+        rows.append(["ceiling: COPY (its statements) TO STDOUT csv", count, copy, round(count / copy),
+                     round(size / 1048576, 1), ""])
+        rows.append(["ceiling: its statements fetched by psycopg", count, fetch, round(count / fetch), None, ""])
     title = "The county's day ledger as a job (PostgreSQL, in process)"
     if results and results[0]:
         title += f", {results[0]['day']}, {results[0]['checks']:,} checks"

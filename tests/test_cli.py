@@ -118,6 +118,11 @@ def test_the_responsibility_chains_are_there(seeded):
         if link.colleague_id:
             looked_after[link.colleague_id] = looked_after.get(link.colleague_id, 0) + 1
     assert len(looked_after) == 12 and set(looked_after.values()) == {3}  # 三包一
+    # A school's own report: its principal answers for it first (whom the command view has the leaders call).
+    from webapp.dashboard.today import contacts
+    school = db.session.scalar(select(Unit).where(Unit.name == demo.FIRST_SCHOOL))
+    principal = db.session.scalar(select(Staff).where(Staff.unit_id == school.id, Staff.position == "校长"))
+    assert contacts([school.id])[school.id].name == principal.name
 
 
 def test_seed_demo_is_deterministic(seeded, runner):

@@ -3,14 +3,19 @@
 SQLite is copied with its online backup API (a consistent copy page by page, while the workers
 keep writing; a file copy of a WAL database could miss what the WAL holds). PostgreSQL is dumped
 with `pg_dump --format=custom` and restored with `pg_restore --clean --single-transaction`, so a
-restore that fails half-way changes nothing. The password goes to the tools through PGPASSWORD,
+restore that fails half-way changes nothing. `--clean` drops the objects in the reverse order of
+the archive's list, where a partition's key and indexes follow its table's: PostgreSQL refuses to
+drop those while they belong to the table's (`health_check` by month), so the restore takes the
+list with them moved before their table's (`_partitions_first`): the table's go first, with them. The password goes to the tools through PGPASSWORD,
 never on a command line that `ps` shows.
 """
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -63,8 +68,46 @@ def restore(path: Path) -> None:
     if sqlite:
         _sqlite_restore(path)
     else:
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(path)])
+        with tempfile.TemporaryDirectory(prefix="shaodian-restore-") as folder:
+            listing = Path(folder) / "list"
+            listing.write_text(_partitions_first(_run(["pg_restore", "--list", str(path)], database=False)))
+            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                  "--use-list", str(listing), str(path)])
     db.engine.dispose()
+
+
+# A line of `pg_restore --list`: "<id>; <catalog> <oid> <kind> <schema> <name …> <owner>".
+_ENTRY = re.compile(r"^\d+; \d+ \d+ (INDEX ATTACH|INDEX|CONSTRAINT) (\S+) (\S+) (\S+)")
+
+
+def _partitions_first(listing: str) -> str:
+    """The archive's list with the partitions' keys and indexes moved just before the first key or index.
+
+    A partition's key or index is one an INDEX ATTACH entry names. Moved there, they are still made
+    after every table and its data, and before their table's (which the attachments follow); and
+    `--clean`, which drops in the reverse order, drops the table's first, which takes them along.
+    """
+    named = [(line, _object(line)) for line in listing.splitlines() if line.strip() and not line.startswith(";")]
+    attached = {thing[1:] for _, thing in named if thing and thing[0] == "INDEX ATTACH"}
+
+    def inherited(thing) -> bool:
+        return bool(thing) and thing[0] != "INDEX ATTACH" and thing[1:] in attached
+
+    moved = [line for line, thing in named if inherited(thing)]
+    if not moved:
+        return listing
+    rest = [(line, thing) for line, thing in named if not inherited(thing)]
+    first = next(i for i, (_, thing) in enumerate(rest) if thing and thing[0] != "INDEX ATTACH")
+    return "\n".join([line for line, _ in rest[:first]] + moved + [line for line, _ in rest[first:]]) + "\n"
+
+
+def _object(line: str) -> tuple[str, str, str] | None:
+    """(kind, schema, name) of a key, an index or an index attachment in the list; None for the rest."""
+    found = _ENTRY.match(line)
+    if found is None:
+        return None
+    kind, schema, first, second = found.groups()  # CONSTRAINT <schema> <table> <name>; INDEX <schema> <name>
+    return kind, schema, second if kind == "CONSTRAINT" else first
 
 
 def _sqlite_backup(path: Path) -> None:
@@ -97,12 +140,16 @@ def _check_kind(path: Path, magic: bytes) -> None:
                             "database.", path=path, kind=kind))
 
 
-def _run(command: list[str]) -> None:
-    """pg_dump / pg_restore against the app's database; BackupError with the tool's own message."""
+def _run(command: list[str], database: bool = True) -> str:
+    """pg_dump / pg_restore against the app's database (`database`); its output, or BackupError with
+    the tool's own message."""
     url = _url()
     libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
     flag = "--dbname" if command[0] == "pg_restore" else None
-    arguments = [*command[:-1], flag, libpq, command[-1]] if flag else [*command, libpq]
+    if not database:
+        arguments = command
+    else:
+        arguments = [*command[:-1], flag, libpq, command[-1]] if flag else [*command, libpq]
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     try:
         done = subprocess.run(arguments, env=env, capture_output=True, text=True, check=False)
@@ -110,6 +157,7 @@ def _run(command: list[str]) -> None:
         raise BackupError(_("%(tool)s is not installed: install the PostgreSQL client tools.", tool=command[0])) from None
     if done.returncode != 0:
         raise BackupError(_("%(tool)s failed: %(reason)s", tool=command[0], reason=done.stderr.strip()[-500:]))
+    return done.stdout
 
 
 @click.command("backup")

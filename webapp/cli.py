@@ -38,6 +38,8 @@ def register_cli(app) -> None:
     from .backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from .health.cli import partitions_command
+    app.cli.add_command(partitions_command)
     from .retention import retention_purge
     app.cli.add_command(retention_purge)
 

@@ -23,6 +23,7 @@ signature line.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -237,7 +238,8 @@ def _csv_value(value) -> str:
 
 def write_csv(target: IO[bytes], table: Table) -> None:
     """UTF-8 with a BOM (Excel then reads the Chinese right), the same lines as the sheet."""
-    out = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
+    target.write(codecs.BOM_UTF8)  # then plain UTF-8: TextIOWrapper encodes it in C, utf-8-sig in Python
+    out = io.TextIOWrapper(target, encoding="utf-8", newline="")
     writer = csv.writer(out)
     writer.writerow([_csv_value(table.title)])
     writer.writerow([_csv_value(_subtitle(table))])

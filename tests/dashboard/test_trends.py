@@ -65,6 +65,8 @@ def test_the_trends_page_has_a_table_for_screen_readers_and_drills_down(county, 
     assert page.count("<svg") == 5 and page.count("<table") == 5
     assert f"/trends?unit_id={county.grade_a1.id}" in page
     assert "<td>2</td>" in page  # today's fevers in the table
+    # A past day with no online lessons (or no report due) has no figure: said so, not "not due yet".
+    assert "<td>无数据</td>" in page and "未到期" not in page
 
 
 def test_trends_stay_in_scope(county, as_user):

@@ -17,3 +17,16 @@ def test_a_teacher_on_duty_sees_her_shift_and_whoever_has_none_sees_no_section(d
     shift_now(duty.cp_a, duty.county.teacher_a1_1)
     assert "东村卡点" in as_user("homeroom_a1").get("/").get_data(as_text=True)
     assert 'id="my-shifts"' not in as_user("county").get("/").get_data(as_text=True)  # stands no duty
+
+
+def test_a_leader_on_duty_sees_what_is_missing_before_her_shifts(duty, as_user):
+    from webapp.extensions import db
+    from webapp.org.models import Staff
+    principal = Staff(unit=duty.county.school_a1, name="赵校长", phone="13900000031")  # the school admin, on duty
+    db.session.add(principal)
+    db.session.flush()
+    duty.county.users.school_a1.staff_id = principal.id
+    db.session.commit()
+    shift_now(duty.cp_a, principal)
+    page = as_user("school_a1").get("/").get_data(as_text=True)
+    assert page.index('id="missing"') < page.index('id="my-shifts"')

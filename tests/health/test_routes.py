@@ -153,6 +153,22 @@ def test_the_ledger_shows_who_was_not_checked_students_first_then_staff(checked_
     assert groups == sorted(groups, key=lambda group: group != "Student")  # students, then staff
 
 
+def test_a_student_checked_then_gone_from_the_roll_keeps_the_check_and_owes_no_other(checked_day, as_user):
+    """Checked this morning, then left the school, or moved to class 1-2: the check stays in the ledger,
+    once, and a student who left owes no noon check (no 未检 row); one who moved shows in the new class."""
+    left, moved = checked_day.students_a1_1[0], checked_day.students_a1_1[1]
+    left.active = False
+    moved.klass = checked_day.class_a1_2
+    db.session.commit()
+    client = as_user("school_a1")
+    client.set_cookie("lang", "en")
+    rows = data_rows(client.get(f"/reports/ledger.xlsx?date={DAY}").data)
+    assert [(row[1], row[4], row[7], row[10]) for row in rows if row[6] == left.name] == [
+        ("Morning check", "一(1)班", "Yes", 38.4)]
+    assert [(row[1], row[4], row[7]) for row in rows if row[6] == moved.name] == [
+        ("Morning check", "一(2)班", "Yes"), ("Noon check", "一(2)班", "Not checked")]
+
+
 def test_the_ledger_follows_the_schools_order_of_grades_and_classes(county, as_user):
     """一(2)班 before 一(10)班, 二年级 before 三年级: never by code point."""
     from webapp.org import operations as org

@@ -78,3 +78,19 @@ def test_flags_and_marks_stay_in_scope(rounded_class, as_user):
 def test_the_county_chooses_a_township_and_teachers_have_no_flags(county, as_user):
     assert "东镇" in as_user("county").get("/quality").get_data(as_text=True)
     assert as_user("homeroom_a1").get("/quality").status_code == 403
+
+
+def test_the_command_view_says_how_many_flags_wait_to_be_looked_into(rounded_class, as_user):
+    """Tapping down to a class, the officer sees that it has flags before she opens them."""
+    import re
+    client = as_user("county")
+    klass = rounded_class.class_a1_1
+    badge = re.compile(r'id="flags-to-look-into"[^>]*>(\d+)<')
+    page = client.get(f"/command?unit_id={klass.id}").get_data(as_text=True)
+    shown = int(badge.search(page).group(1))
+    assert shown >= 1 and badge.search(client.get(f"/command?unit_id={rounded_class.school_a1.id}").get_data(as_text=True))
+    assert not badge.search(client.get(f"/command?unit_id={rounded_class.township_a.id}").get_data(as_text=True))
+    client.post("/quality/review", data={"signal": "rounded", "subject_kind": "class", "subject_id": klass.id,
+                                         "unit_id": klass.id, "note": "问过王老师"})
+    after = badge.search(client.get(f"/command?unit_id={klass.id}").get_data(as_text=True))
+    assert (int(after.group(1)) if after else 0) == shown - 1

@@ -19,6 +19,7 @@ from ..org.models import ADMIN_ROLES, Unit, UnitKind
 from ..org.queries import breadcrumb
 from ..org.scoping import get_scoped
 from ..org.settings import local_today
+from ..quality import operations as quality
 from ..tracking import listing, queries as tracking
 from .command import MISSING_LISTED, checkpoint_fevers, command
 
@@ -54,6 +55,14 @@ def _checkpoints_within(unit: Unit) -> bool:
     return current_user.role in DUTY_ROLES and unit.kind in (UnitKind.county, UnitKind.township)
 
 
+def _flags_to_look_into(unit: Unit, day) -> int | None:
+    """A school's, grade's or class's data-quality flags not looked into yet (the button says how many);
+    a township's are a click away (reading its two weeks of checks is not for every visit)."""
+    if unit.kind not in (UnitKind.school, UnitKind.grade, UnitKind.klass):
+        return None
+    return sum(1 for flag in quality.flags(unit, day) if flag.looked_into is None)
+
+
 @bp.route("")
 @admin_only
 def view():
@@ -66,7 +75,7 @@ def view():
         "dashboard/command.html", c=figures, listed=MISSING_LISTED, crumbs=breadcrumb(unit, current_user),
         tracking=_tracking(unit, day, past), ledgers=_ledgers(unit, day),
         checkpoint_fevers=checkpoint_fevers(unit, day) if _checkpoints_within(unit) else None,
-        duty_roles=DUTY_ROLES)
+        duty_roles=DUTY_ROLES, flags=_flags_to_look_into(unit, day))
 
 
 @bp.route("/files")

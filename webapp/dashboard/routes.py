@@ -19,7 +19,7 @@ from .today import KINDS, abnormal_people, today
 
 bp = Blueprint("dashboard", __name__)
 LISTED = 20  # the start page lists this many of each; the full lists are one click away
-SHIFT_DAYS = 7  # the start page shows the user's checkpoint shifts of the coming week
+SHIFT_DAYS, SHIFTS_SHOWN = 7, 4  # the start page shows the user's next shifts of the coming week
 
 
 @bp.context_processor
@@ -32,7 +32,7 @@ def _my_shifts() -> list:
     if current_user.staff is None:
         return []
     now = utcnow()
-    return duty.shifts_of(current_user.staff, now, now + timedelta(days=SHIFT_DAYS))
+    return duty.shifts_of(current_user.staff, now, now + timedelta(days=SHIFT_DAYS))[:SHIFTS_SHOWN]
 
 
 def _unit() -> Unit:

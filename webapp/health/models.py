@@ -1,7 +1,8 @@
 """Health checks (晨午检) and daily / zero reports (日报告、零报告).
 
 Each row is the typed form of one synced record: its primary key is the record's id (the
-envelope in `sync_record`). Rows are never updated: a correction is a new record, and the
+envelope in `sync_record`; on PostgreSQL, where `health_check` is partitioned by month, the key
+is (record id, date): health/partitions.py). Rows are never updated: a correction is a new record, and the
 current value of a person's check is derived (latest `effective_at`, then latest `received_at`).
 `recorded_at` is the phone's clock as it came; `effective_at` is the time that ranks and judges
 lateness, which a phone cannot push past the server's receive time (docs/sync.md, "Phone clocks").
@@ -18,6 +19,7 @@ from ..extensions import db
 from ..org.county import county_key
 from ..org.models import Staff, Student, Unit, User
 from ..sync.models import RECORD_ID
+from . import partitions
 
 
 class CheckSession(str, enum.Enum):
@@ -49,6 +51,8 @@ class HealthCheck(db.Model):
         # The day's abnormal checks (the leaders' lists): a few hundred rows of a county's 400,000.
         Index("ix_health_check_abnormal", "date", "unit_id", postgresql_where=text(ABNORMAL),
               sqlite_where=text(ABNORMAL)),
+        # One partition a month on PostgreSQL, its key then (record_id, date); SQLite: one table.
+        partitions.by_month("date"),
     )
 
     record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
@@ -81,6 +85,9 @@ class HealthCheck(db.Model):
     @property
     def abnormal(self) -> bool:
         return self.fever or self.other_symptoms or self.absence_reason is AbsenceReason.illness
+
+
+partitions.install(HealthCheck.__table__)  # create_all makes its DEFAULT partition and months
 
 
 class DailyReport(db.Model):

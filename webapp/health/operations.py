@@ -98,14 +98,14 @@ def _person_column(person: str):
     return HealthCheck.student_id if person == "student" else HealthCheck.staff_id
 
 
-def _ranked(units, day: date, person: str, people=None):
+def _ranked(units, day: date, person: str, people=None, columns=None):
     """Every check of the day in `units` (of `people` only, a subquery of ids, when given), ranked per
-    person and session: rank 1 is the current one."""
+    person and session: rank 1 is the current one. `columns`: the check's columns to carry (all)."""
     column = _person_column(person)
     rank = func.row_number().over(
         partition_by=(column, HealthCheck.session),
         order_by=(HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
-    query = (select(HealthCheck, rank.label("rank"))
+    query = (select(*(columns if columns is not None else [HealthCheck]), rank.label("rank"))
              .where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None)))
     return (query if people is None else query.where(column.in_(people))).subquery()
 

@@ -4,7 +4,8 @@ JOBS_WORKER=thread (default) starts one worker thread in a process when it serve
 request (never in `flask db upgrade` or other commands). JOBS_WORKER=off leaves the jobs to
 `flask jobs run` processes (docs/deploy.md). Either way the queue is the `export_job` table: a
 job started on one server may be run by another, and a worker that dies mid-job has its job
-taken up again after operations.STALE_AFTER.
+taken up again after operations.STALE_AFTER. The same loop keeps the month partitions of
+health_check made ahead (health/partitions.py, once a day).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..health import partitions
 from . import operations
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ def loop(app, stop: threading.Event | None = None, poll: float = POLL_SECONDS) -
     while stop is None or not stop.is_set():
         try:
             with app.app_context():
+                partitions.keep_ahead()  # the next months of health_check (PostgreSQL), once a day
                 operations.run_pending(name)
         except Exception:  # the database away for a moment: try again at the next poll
             log.exception("The job worker could not run jobs")

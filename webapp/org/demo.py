@@ -201,7 +201,9 @@ def _build_school(demo: SimpleNamespace, school: SimpleNamespace, grade_count: i
             school.classes.append(SimpleNamespace(unit=unit, school=school, grade=grade, number=number,
                                                   class_no=class_no, homeroom=homeroom))
     people = demo.people
-    school.principal = _add_staff(demo, people.adult(school.unit, "校长", party_share=0.9))
+    # The principal answers for the school (its own daily report: whom the leaders call first), the
+    # township's central school above it.
+    school.principal = _add_staff(demo, people.adult(school.unit, "校长", party_share=0.9), school.unit)
     school.vice = _add_staff(demo, people.adult(school.unit, "副校长", party_share=0.6))
     subjects = demo.rng.sample(SUBJECTS, demo.rng.randint(3, 5))
     school.subject_teachers = [_add_staff(demo, people.adult(school.unit, f"{s}教师")) for s in subjects]

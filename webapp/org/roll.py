@@ -4,7 +4,7 @@ Every leaders' screen divides by it (checked 38 of 40) and a county's completene
 200,000 students for every request. `class_roll` holds one row per class, moved by triggers on
 `student` (insert, delete, and an update of `active` or `class_id`), so no path that writes
 students (the form, the importer, the demo, a restore) can leave it behind. The same statements
-run in migration 0024 and after `create_all` (tests, benches).
+run in migration 0025 and after `create_all` (tests, benches).
 """
 from __future__ import annotations
 

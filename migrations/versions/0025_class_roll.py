@@ -3,8 +3,8 @@
 The leaders' screens read it instead of counting a county's 200,000 students for every request
 (webapp/org/roll.py runs the same statements after create_all).
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-03 15:15:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from webapp.org.roll import FILL_SQL, ROLL_SQL
 
 
-revision = '0024'
-down_revision = '0023'
+revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

@@ -110,7 +110,7 @@ class SchoolGroup:
     whole: bool = True  # False when the viewer sees only some of its classes (a teacher's class)
     township_id: int | None = None
     path: str = ""
-    counted: SchoolCounts | None = None  # its classes counted in SQL; `classes` lists them once `list_classes` ran
+    counted: SchoolCounts | None = None  # its classes counted in SQL, not listed (until `list_classes`)
 
     def _count(self, name: str) -> int:
         if self.counted is not None:
@@ -278,6 +278,7 @@ def list_classes(status: Completeness, schools: list[SchoolGroup]) -> None:
     _add_classes({school.id: school for school in wanted}, units, class_ids, status.day, reports)
     for school in wanted:
         school.classes.sort(key=lambda line: (not line.missing, line.order))
+        school.counted = None  # its lines are its figures now (the same, counted one by one)
 
 
 def _sorted(scope: Unit, day: date, now: datetime | None, schools: list[SchoolGroup]) -> Completeness:

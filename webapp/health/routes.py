@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..dashboard.operations import completeness as completeness_of
+from ..dashboard.operations import ROLLED_UP, completeness as completeness_of, list_classes
 from ..navigation import add_entry
 from ..org.access import REPORT_READERS, people_readers, report_readers, staff_health_readers
 from ..org.models import Staff, Student, Unit, UnitKind, utcnow
@@ -103,11 +103,15 @@ def _area() -> Unit:
 @report_readers
 def completeness():
     area, (day, form) = _area(), _chosen_day()
-    with replica.reading():  # it may come from a replica (DATABASE_REPLICA_URL)
-        status = completeness_of(area, day)
     only_missing = request.args.get("missing") == "1"
+    with replica.reading():  # it may come from a replica (DATABASE_REPLICA_URL)
+        # A township's or the county's classes are counted per school in SQL; listed one by one
+        # when they are few, or when only the missing ones are asked for.
+        status = completeness_of(area, day, per_school=area.kind in ROLLED_UP and not only_missing)
+        if not status.listed and status.totals["classes"] <= CLASSES_LISTED:
+            list_classes(status, status.schools)
     # A large area lists one line per school (a county's 5,000 classes would be megabytes on a phone).
-    per_school = not only_missing and len(status.classes) > CLASSES_LISTED
+    per_school = not status.listed
     return render_template("health/completeness.html", form=form, area=area, only_missing=only_missing,
                            per_school=per_school, status=status, in_background=ledger_in_background(area),
                            job_form=LedgerJobForm(formdata=None, unit_id=area.id, date=day),

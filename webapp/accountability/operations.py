@@ -23,7 +23,7 @@ from sqlalchemy import case, func, or_, select
 from ..extensions import db
 from ..health.models import DailyReport
 from ..org.models import Responsibility, Staff, Unit, UnitKind, utcnow
-from ..org.scoping import subtree_ids
+from ..org.scoping import in_subtree, subtree_ids
 from ..org.settings import county_id_of, cutoff_moment, local_day_of, settings_for
 
 REPORTING_KINDS = (UnitKind.klass, UnitKind.school)
@@ -91,8 +91,10 @@ def _units(scope: Unit) -> dict[int, _Unit]:
     query = (select(Unit.id, Unit.name, Unit.kind, Unit.path, Unit.created_at)
              .where(or_(Unit.id.in_(subtree_ids(scope)), Unit.id.in_(scope.ancestor_ids)),
                     Unit.kind.in_(CHAIN_KINDS)))
-    return {uid: _Unit(uid, name, kind, [int(p) for p in path.strip("/").split("/")], local_day_of(created))
-            for uid, name, kind, path, created in db.session.execute(query)}
+    rows = db.session.execute(query).all()
+    days = {created: local_day_of(created) for created in {row[4] for row in rows}}  # a county's units share a few
+    return {uid: _Unit(uid, name, kind, [int(p) for p in path.strip("/").split("/")], days[created])
+            for uid, name, kind, path, created in rows}
 
 
 def _filed(unit_ids: list[int], start: date, end: date) -> dict[tuple[int, date], bool]:
@@ -105,15 +107,13 @@ def _filed(unit_ids: list[int], start: date, end: date) -> dict[tuple[int, date]
 
 def _on_time_query(scope: Unit, start: date, end: date, young: dict[int, date], of_young: bool):
     """The (unit, day)s in the scope with a report not late: counted per day, or listed for the young units."""
-    units = select(Unit.id).where(Unit.id.in_(subtree_ids(scope)), Unit.kind.in_(REPORTING_KINDS))
+    units = select(Unit.id).where(in_subtree(scope), Unit.kind.in_(REPORTING_KINDS))
     which = DailyReport.unit_id.in_(list(young)) if of_young else DailyReport.unit_id.not_in(list(young))
-    filed = (select(DailyReport.unit_id, DailyReport.date)
-             .where(DailyReport.unit_id.in_(units), which, DailyReport.date.between(start, end))
-             .group_by(DailyReport.unit_id, DailyReport.date)
-             .having(func.min(case((DailyReport.late, 1), else_=0)) == 0).subquery())
+    # On time: one of the unit's reports of the day came in before the cut-off (not all were late).
+    on_time = (DailyReport.unit_id.in_(units), which, DailyReport.date.between(start, end), DailyReport.late.is_(False))
     if of_young:
-        return select(filed.c.date, filed.c.unit_id)
-    return select(filed.c.date, func.count()).group_by(filed.c.date)
+        return select(DailyReport.date, DailyReport.unit_id).where(*on_time).distinct()
+    return select(DailyReport.date, func.count(DailyReport.unit_id.distinct())).where(*on_time).group_by(DailyReport.date)
 
 
 def _links(unit_ids, start: datetime, end: datetime) -> dict[int, list[tuple]]:

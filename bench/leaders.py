@@ -147,17 +147,25 @@ def _findings(n: int) -> dict:
 
 
 def _day_bodies(county, phones: int, size: int = 100) -> list[list[bytes]]:
-    """The day's checks of everyone (students by class, then staff by school) in batches, dealt to the phones."""
+    """The day's checks of everyone (students by class, then staff by school) in batches, a run of them a phone."""
     now = datetime.now(county_zone()).replace(microsecond=0)
     day = now.date().isoformat()
     people = [("health_check", "student_id", sid) for ids in county.students.values() for sid in ids]
     people += [("staff_check", "staff_id", sid) for ids in county.staff.values() for sid in ids]
-    records = [{"id": str(uuid.uuid4()), "kind": kind, "recorded_at": now.isoformat(),
-                "data": {key: person, "date": day, "session": session, **_findings(n), "note": None}}
-               for session in ("morning", "noon") for n, (kind, key, person) in enumerate(people)]
-    bodies = [json.dumps({"device_id": DEVICE, "records": records[i:i + size]}).encode()
-              for i in range(0, len(records), size)]
-    return [bodies[n::phones] for n in range(phones)]
+    dealt: list[list[bytes]] = [[] for _ in range(phones)]
+    for session in ("morning", "noon"):  # the morning's checks first, then the noon's
+        records = [{"id": str(uuid.uuid4()), "kind": kind, "recorded_at": now.isoformat(),
+                    "data": {key: person, "date": day, "session": session, **_findings(n), "note": None}}
+                   for n, (kind, key, person) in enumerate(people)]
+        bodies = [json.dumps({"device_id": DEVICE, "records": records[i:i + size]}).encode()
+                  for i in range(0, len(records), size)]
+        # Each phone pushes its own run of classes, as a county's teachers push their own class.
+        # Dealt round-robin, the phones pushed neighbouring batches (sharing a class) at the same
+        # moment, each waiting on the other's lock of that class's tally row: a chain of eight.
+        share = -(-len(bodies) // phones)
+        for n in range(phones):
+            dealt[n] += bodies[n * share:(n + 1) * share]
+    return dealt
 
 
 # ---- the leaders ---------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from datetime import date, datetime
 from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
-from ..org.models import Staff, Student, Unit, UnitKind
+from ..org.models import Staff, Unit, UnitKind
+from ..org.roll import students_per_class
 from ..org.settings import Settings, cutoff_moment
 from .models import AbsenceReason
 from .operations import _person_column, _ranked
@@ -86,9 +87,7 @@ def day_figures(units, day: date) -> dict[int, Figures]:
                     figures[target].add(numbers)
 
     member_ids = list(members)
-    expected = select(Student.class_id, func.count()).where(Student.class_id.in_(member_ids),
-                                                            Student.active.is_(True)).group_by(Student.class_id)
-    count_into({unit_id: Figures(expected=n) for unit_id, n in db.session.execute(expected)})
+    count_into({unit_id: Figures(expected=n) for unit_id, n in db.session.execute(students_per_class(member_ids))})
     count_into(_people(member_ids, day, "student"))
     if schools:
         staff = (select(Staff.unit_id, func.count()).where(Staff.unit_id.in_(member_ids), Staff.active.is_(True),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, tuple_
 from ...errors import RuleError
 from ...extensions import db
 from ...org.models import Student, Unit, UnitKind, utcnow
+from ...org.roll import students_per_class
 from ...org.scoping import scoped_by_id
 from ...sync.registry import Field, Item, RecordKind, per_item, register
 from ..common import one_writer, record_day, unit_of, upsert
@@ -33,8 +34,7 @@ def prepare_days(batch, items: list[Item]) -> list:
     wanted = {e["student_id"] for i in items for e in i.data["exceptions"]}
     students = dict(db.session.execute(select(Student.id, Student.class_id).where(
         Student.id.in_(wanted), Student.active.is_(True))).all()) if wanted else {}
-    rolls = dict(db.session.execute(select(Student.class_id, func.count()).where(
-        Student.class_id.in_(set(classes)), Student.active.is_(True)).group_by(Student.class_id)).all())
+    rolls = dict(db.session.execute(students_per_class(set(classes))).all())
 
     def row(item: Item) -> dict:
         data, klass = item.data, unit_of(classes, item, "class_id", (UnitKind.klass,),

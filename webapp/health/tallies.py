@@ -5,7 +5,10 @@ moves the counts: for every person, day and session the group touched it reads t
 checks (a few rows, by index), finds the current check before the group and after it (latest
 `effective_at`, then `received_at`, then id: the rule of operations._ranked), and adds the
 difference: a correction moves a person's count from the old finding to the new one, never
-doubles it; a late entry that does not outrank the current check changes nothing. On PostgreSQL
+doubles it; a late entry that does not outrank the current check changes nothing. It is two SQL
+statements (one per tally table, built once): the counts of the touched people's current checks
+after the group, less those before it, added ON CONFLICT. `rebuild()` runs the same statements over
+every check (nothing "before"): one rule for the push and the rebuild. On PostgreSQL
 the keys are locked first (advisory transaction locks, one order), so two pushes for the same
 person and day are counted one after the other; SQLite runs one push at a time anyway.
 
@@ -18,26 +21,23 @@ The read API is small: `counts(units, day)`, `checked(units, day)` and `people(u
 """
 from __future__ import annotations
 
+import re
 import zlib
-from collections import defaultdict
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Date, Integer, and_, bindparam, case, delete, func, insert, or_, select, text, true
-from sqlalchemy import column as column_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, DATE, INTEGER
 
 from ..extensions import db
-from ..org.settings import county_id_of
-from .models import AbsenceReason, CheckSession, CheckTally, DayTally, HealthCheck
+from ..sync.models import RECORD_ID
+from .models import CheckSession, CheckTally, DayTally
 
 COUNTS = ("checked", "absent", "illness", "personal", "other_reason", "fever", "symptoms", "abnormal")
 DAY_COUNTS = ("checked", "absent", "fever", "illness", "abnormal", "symptoms")  # people of the day (DayTally)
 _LOCK_SPACE = 0x54414C59  # "TALY"
 _LOCKS = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(:keys) AS k").bindparams(
     bindparam("keys", type_=ARRAY(INTEGER)))
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-_SESSIONS = tuple(CheckSession)
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -71,89 +71,29 @@ def people(units, start: date, end: date, staff: bool = False) -> dict[date, dic
     return {day: dict(zip(DAY_COUNTS, (int(n) for n in numbers))) for day, *numbers in db.session.execute(query)}
 
 
-# ---- in the push ---------------------------------------------------------------------------
-
-def _pairs(pairs: set) -> dict:
-    ordered = sorted(pairs)
-    return {"persons": [p for p, _ in ordered], "days": [d for _, d in ordered]}
-
-
-def _checks_of(column, pairs: set):
-    """The query of every check (all sessions) of the (person, day) pairs, read by the (person, date) index.
-
-    On PostgreSQL one lookup per pair (unnest of two arrays, a LATERAL subquery kept apart by
-    OFFSET 0): the plan does not hang on the statistics. With `person IN … AND date IN …`, a
-    health_check analyzed before the day's checks arrived made the planner read the whole day by
-    ix_health_check_date_unit for every batch: a county's day slowed down as it filled (O(n²)).
-    """
-    columns = (HealthCheck.record_id, column.label("person"), HealthCheck.date, HealthCheck.session,
-               HealthCheck.unit_id, HealthCheck.present, HealthCheck.absence_reason, HealthCheck.fever,
-               HealthCheck.other_symptoms, HealthCheck.effective_at, HealthCheck.received_at)
-    if db.session.get_bind().dialect.name != "postgresql":
-        return select(*columns).where(column.in_(bindparam("persons", expanding=True)),
-                                      HealthCheck.date.in_(bindparam("days", expanding=True)))
-    k = func.unnest(bindparam("persons", type_=ARRAY(INTEGER)), bindparam("days", type_=ARRAY(DATE))) \
-        .table_valued(column_("person", Integer), column_("day", Date)).render_derived("k")
-    found = select(*columns).where(column == k.c.person, HealthCheck.date == k.c.day).offset(0).lateral("h")
-    return select(found).select_from(k).join(found, true())
-
-
-def _flags(check) -> dict[str, int]:
-    reason = check.absence_reason
-    return {"checked": 1, "absent": int(not check.present), "illness": int(reason is AbsenceReason.illness),
-            "personal": int(reason is AbsenceReason.personal), "other_reason": int(reason is AbsenceReason.other),
-            "fever": int(check.fever), "symptoms": int(check.other_symptoms and not check.fever),
-            "abnormal": int(check.fever or check.other_symptoms or reason is AbsenceReason.illness)}
-
-
-def _rank(check) -> tuple:
-    return check.effective_at, check.received_at, str(check.record_id)
-
-
-def _stated(check) -> tuple[int, dict[str, int]] | None:
-    """(unit, flags) of one session's current check (None: no check)."""
-    return None if check is None else (check.unit_id, _flags(check))
-
-
-def _day_stated(current: list) -> tuple[int, dict[str, int]] | None:
-    """(unit, flags) of a person's day from the current check of each session (None: no check): the
-    person counts under the unit of the last session's check, flagged when any session is."""
-    checks = [c for c in current if c is not None]
-    if not checks:
-        return None
-    flags = [_flags(c) for c in checks]
-    return checks[-1].unit_id, {name: max(f[name] for f in flags) for name in DAY_COUNTS}
-
+# ---- in the push and from the checks: one rule, in SQL -------------------------------------
 
 def settler(person: str):
     """The `settle` of a check kind: `person` is "student" or "staff"."""
-    column = HealthCheck.student_id if person == "student" else HealthCheck.staff_id
-
     def settle(batch, items) -> None:
         keys = {(item.data[f"{person}_id"], date.fromisoformat(item.data["date"]), CheckSession(item.data["session"]))
                 for item in items}
         _lock(person, keys)
-        new = {item.id for item in items}
-        found = db.session.execute(_checks_of(column, {k[:2] for k in keys}), _pairs({k[:2] for k in keys}))
-        per_key = defaultdict(list)
-        for check in found:
-            per_key[(check.person, check.date, check.session)].append(check)
-        moves: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-        day_moves: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DAY_COUNTS, 0))
-        for person_id, day in {k[:2] for k in keys}:
-            before, after = [], []  # the current check of each session, before the group and after it
-            for session in _SESSIONS:
-                checks = per_key.get((person_id, day, session), [])
-                after.append(max(checks, key=_rank, default=None))
-                before.append(max((c for c in checks if str(c.record_id) not in new), key=_rank, default=None))
-                if after[-1] is not before[-1]:
-                    _move(moves, (day, session), COUNTS, _stated(before[-1]), _stated(after[-1]))
-            if any(a is not b for a, b in zip(after, before)):
-                _move(day_moves, (day,), DAY_COUNTS, _day_stated(before), _day_stated(after))
-        staff, county_id = person == "staff", county_id_of(batch.user.scope)
-        _add(CheckTally, moves, COUNTS, staff, county_id)
-        _add(DayTally, day_moves, DAY_COUNTS, staff, county_id)
+        pairs = sorted({k[:2] for k in keys})
+        values = {"persons": [p for p, _ in pairs], "days": [d for _, d in pairs], "new": [item.id for item in items],
+                  "staff": person == "staff"}
+        for statement in _statements(db.session.get_bind().dialect.name, person, "touched"):
+            db.session.execute(statement, values)
     return settle
+
+
+def rebuild(day: date | None = None) -> None:
+    """Every tally (or one day's) computed again from the stored checks, by the push's own statements."""
+    for model in (CheckTally, DayTally):
+        db.session.execute(delete(model).where(*([] if day is None else [model.date == day])))
+    for person in ("student", "staff"):
+        for statement in _statements(db.session.get_bind().dialect.name, person, "all" if day is None else "day"):
+            db.session.execute(statement, {"staff": person == "staff", "day": day})
 
 
 def _lock(person: str, keys: set) -> None:
@@ -164,80 +104,78 @@ def _lock(person: str, keys: set) -> None:
     db.session.execute(_LOCKS, {"space": _LOCK_SPACE, "keys": hashed})
 
 
-def _move(moves: dict, key: tuple, names: tuple, before: tuple | None, after: tuple | None) -> None:
-    """Take `before`'s flags off its unit's counts and add `after`'s: each is (unit, flags) or None."""
-    for sign, found in ((-1, before), (1, after)):
-        if found is not None:
-            move = moves[(found[0], *key)]
-            for name in names:
-                move[name] += sign * found[1][name]
+_CHECK = ("record_id, {person} AS person, date, session, unit_id, county_id, present, absence_reason, fever, "
+          "other_symptoms, effective_at, received_at")
+# The checks a statement counts, each with `is_new` (1: of the group just stored; the counts before it leave them out).
+_FOUND = {
+    # A settle on PostgreSQL: one lookup per (person, day) pair by the (person, date) index (unnest of two
+    # arrays, a LATERAL subquery kept apart by OFFSET 0), so the plan does not hang on the statistics. With
+    # `person IN … AND date IN …`, a health_check analyzed before the day's checks arrived made the planner
+    # read the whole day by ix_health_check_date_unit for every batch (O(n²) over a county's day).
+    ("postgresql", "touched"): (
+        "SELECT h.*, CASE WHEN h.record_id = ANY(:new) THEN 1 ELSE 0 END AS is_new "
+        "FROM unnest(:persons, :days) AS k(person, day) JOIN LATERAL "
+        f"(SELECT {_CHECK} FROM health_check WHERE {{person}} = k.person AND date = k.day OFFSET 0) AS h ON true"),
+    # SQLite: `person IN … AND date IN …` (a few checks more, whose counts do not move).
+    ("sqlite", "touched"): (f"SELECT {_CHECK}, CASE WHEN record_id IN :new THEN 1 ELSE 0 END AS is_new "
+                            "FROM health_check WHERE {person} IN :persons AND date IN :days"),
+    "all": f"SELECT {_CHECK}, 1 AS is_new FROM health_check WHERE {{person}} IS NOT NULL",
+    "day": f"SELECT {_CHECK}, 1 AS is_new FROM health_check WHERE {{person}} IS NOT NULL AND date = :day",
+}
+_ORDER = "ORDER BY effective_at DESC, received_at DESC, record_id DESC"
+# Each person's current check of a day and session, after the group (sign 1) and before it (sign -1): the
+# latest `effective_at`, then `received_at`, then id (the rule of operations._ranked); with its findings.
+_CURRENT = f"""found AS ({{found}}),
+ranked AS (
+    SELECT person, date, session, unit_id, county_id, is_new,
+           CASE WHEN present THEN 0 ELSE 1 END AS absent,
+           CASE WHEN absence_reason = 'illness' THEN 1 ELSE 0 END AS illness,
+           CASE WHEN absence_reason = 'personal' THEN 1 ELSE 0 END AS personal,
+           CASE WHEN absence_reason = 'other' THEN 1 ELSE 0 END AS other_reason,
+           CASE WHEN fever THEN 1 ELSE 0 END AS fever,
+           CASE WHEN other_symptoms AND NOT fever THEN 1 ELSE 0 END AS symptoms,
+           CASE WHEN fever OR other_symptoms OR absence_reason = 'illness' THEN 1 ELSE 0 END AS abnormal,
+           row_number() OVER (PARTITION BY person, date, session {_ORDER}) AS after_rank,
+           row_number() OVER (PARTITION BY person, date, session, is_new {_ORDER}) AS before_rank
+    FROM found),
+current AS (
+    SELECT 1 AS sign, ranked.* FROM ranked WHERE after_rank = 1
+    UNION ALL SELECT -1 AS sign, ranked.* FROM ranked WHERE is_new = 0 AND before_rank = 1)"""
+# A person's day: counted under the unit of the last session's current check, flagged when any session is.
+_PEOPLE = """,
+people AS (
+    SELECT sign, unit_id, county_id, date, row_number() OVER (PARTITION BY sign, person, date ORDER BY session DESC)
+           AS last, max(absent) OVER day AS absent, max(fever) OVER day AS fever, max(illness) OVER day AS illness,
+           max(abnormal) OVER day AS abnormal, max(symptoms) OVER day AS symptoms
+    FROM current WINDOW day AS (PARTITION BY sign, person, date))"""
 
 
-def _add(model, moves: dict, names: tuple, staff: bool, county_id: int) -> None:
-    """Add the moves to a tally table: one INSERT … ON CONFLICT DO UPDATE for all of them (in key order)."""
-    rows = [{"unit_id": key[0], "date": key[1], **({"session": key[2]} if len(key) > 2 else {}), "staff": staff,
-             "county_id": county_id, **move}
-            for key, move in sorted(moves.items(), key=lambda kv: (kv[0][0], kv[0][1], *(k.value for k in kv[0][2:])))
-            if any(move.values())]
-    if not rows:
-        return
-    table = model.__table__
-    statement = _INSERTS[db.session.get_bind().dialect.name](table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
-        set_={name: getattr(table.c, name) + getattr(statement.excluded, name) for name in names})
-    db.session.execute(statement, rows)
+def _move(table: str, keys: tuple, names: tuple, source: str) -> str:
+    """Add to `table` the sum of the signed counts per key: only keys whose counts move, in key order
+    (one lock order for concurrent pushes), ON CONFLICT adding to the counts already there."""
+    sums = ["sum(sign)" if name == "checked" else f"sum(sign * {name})" for name in names]
+    key = ", ".join(keys)
+    return (f"INSERT INTO {table} ({key}, staff, county_id, {', '.join(names)}) "
+            f"SELECT {key}, CAST(:staff AS BOOLEAN), max(county_id), {', '.join(sums)} FROM {source} "
+            f"GROUP BY {key} HAVING {' OR '.join(f'{total} <> 0' for total in sums)} ORDER BY {key} "
+            f"ON CONFLICT ({key}, staff) DO UPDATE SET "
+            + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in names))
 
 
-# ---- from the checks -----------------------------------------------------------------------
-
-def _one(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _current(column, day: date | None):
-    """The current check of every person, day and session (rank 1), as a subquery's columns."""
-    rank = func.row_number().over(partition_by=(column, HealthCheck.date, HealthCheck.session), order_by=(
-        HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
-    return (select(HealthCheck, rank.label("rank"))
-            .where(column.is_not(None), *([] if day is None else [HealthCheck.date == day])).subquery()).c
-
-
-def _session_rows(c):
-    return (select(c.unit_id, c.date, c.session, func.count(), _one(c.present.is_(False)),
-                   _one(c.absence_reason == AbsenceReason.illness), _one(c.absence_reason == AbsenceReason.personal),
-                   _one(c.absence_reason == AbsenceReason.other), _one(c.fever),
-                   _one(and_(c.other_symptoms, c.fever.is_(False))),
-                   _one(or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)))
-            .where(c.rank == 1).group_by(c.unit_id, c.date, c.session))
-
-
-def _day_rows(c, column):
-    """Per unit and day: the people, each under the unit of their last session's check, flagged by any session."""
-    person_day = (getattr(c, column.key), c.date)
-    flag = lambda condition: func.max(case((condition, 1), else_=0)).over(partition_by=person_day)  # noqa: E731
-    d = (select(c.unit_id, c.date, func.row_number().over(partition_by=person_day, order_by=c.session.desc())
-                .label("last"), flag(c.present.is_(False)).label("absent"), flag(c.fever).label("fever"),
-                flag(c.absence_reason == AbsenceReason.illness).label("illness"),
-                flag(or_(c.fever, c.other_symptoms, c.absence_reason == AbsenceReason.illness)).label("abnormal"),
-                flag(and_(c.other_symptoms, c.fever.is_(False))).label("symptoms"))
-         .where(c.rank == 1).subquery()).c
-    return (select(d.unit_id, d.date, func.count(), func.sum(d.absent), func.sum(d.fever), func.sum(d.illness),
-                   func.sum(d.abnormal), func.sum(d.symptoms)).where(d.last == 1).group_by(d.unit_id, d.date))
-
-
-def rebuild(day: date | None = None, chunk: int = 5000) -> None:
-    """Every tally (or one day's) computed again from the stored checks (grouped queries, chunked inserts)."""
-    from ..org.models import Unit
-    for model in (CheckTally, DayTally):
-        db.session.execute(delete(model).where(*([] if day is None else [model.date == day])))
-    county = {unit_id: int(path.strip("/").split("/")[0]) if path else unit_id
-              for unit_id, path in db.session.execute(select(Unit.id, Unit.path))}
-    for staff, column in ((False, HealthCheck.student_id), (True, HealthCheck.staff_id)):
-        c = _current(column, day)
-        for model, names, query in ((CheckTally, ("session", *COUNTS), _session_rows(c)),
-                                    (DayTally, DAY_COUNTS, _day_rows(c, column))):
-            rows = [{"unit_id": unit_id, "date": on, "staff": staff, "county_id": county[unit_id],
-                     **dict(zip(names, numbers))} for unit_id, on, *numbers in db.session.execute(query)]
-            for start in range(0, len(rows), chunk):
-                db.session.execute(insert(model), rows[start:start + chunk])
+@cache
+def _statements(dialect: str, person: str, checks: str) -> tuple:
+    """The statements (built once) that move check_tally and day_tally by the counts of `checks`: "touched"
+    (the persons and days of a group just stored, after less before), "all" or "day" (`rebuild`)."""
+    found = _FOUND.get((dialect, checks), _FOUND.get(checks)).format(person=f"{person}_id")
+    current = _CURRENT.format(found=found)
+    statements = (f"WITH {current} " + _move("check_tally", ("unit_id", "date", "session"), COUNTS, "current WHERE true"),
+                  f"WITH {current}{_PEOPLE} " + _move("day_tally", ("unit_id", "date"), DAY_COUNTS,
+                                                          "people WHERE last = 1"))
+    if dialect == "postgresql":
+        params = (bindparam("persons", type_=ARRAY(INTEGER)), bindparam("days", type_=ARRAY(DATE)),
+                  bindparam("new", type_=ARRAY(RECORD_ID)))
+    else:
+        params = (bindparam("persons", expanding=True, type_=Integer), bindparam("days", expanding=True, type_=Date),
+                  bindparam("new", expanding=True, type_=RECORD_ID))
+    params += (bindparam("day", type_=Date), bindparam("staff", type_=Boolean))
+    return tuple(text(sql).bindparams(*(p for p in params if re.search(rf":{p.key}\b", sql))) for sql in statements)

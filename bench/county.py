@@ -188,9 +188,15 @@ def teacher_name(number: int) -> str:
     return "teacher" if number == 0 else f"teacher{number + 1}"
 
 
+def school_admin_name(county: County, school_id: int) -> str:
+    """The login of a school's admin: "school" for the first school, "school-<id>" for the others."""
+    return "school" if school_id == county.school_id else f"school-{school_id}"
+
+
 def _accounts(writer: Writer, county: County) -> None:
-    """Admins "county", "township", "school"; "teacher", "teacher2" … "teacher16": the homeroom teachers of
-    the first school's classes (the first school's staff begins with them). Password PASSWORD."""
+    """Admins "county", "township", "school" (and every other school's, `school_admin_name`); "teacher",
+    "teacher2" … "teacher16": the homeroom teachers of the first school's classes (the first school's staff
+    begins with them). Password PASSWORD."""
     password_hash = generate_password_hash(PASSWORD, method=BENCH_CONFIG["PASSWORD_HASH_METHOD"])
     first_staff = county.staff[county.school_id]
     scopes = {"county": (Role.county_admin, county.county_id, None),
@@ -198,6 +204,9 @@ def _accounts(writer: Writer, county: County) -> None:
               "school": (Role.school_admin, county.school_id, first_staff[CLASSES_PER_SCHOOL])}
     for number in range(CLASSES_PER_SCHOOL):
         scopes[teacher_name(number)] = (Role.homeroom_teacher, county.classes[number][0], first_staff[number])
+    for school_id in sorted(county.staff):
+        if school_id != county.school_id:
+            scopes[school_admin_name(county, school_id)] = (Role.school_admin, school_id, None)
     for username, (role, scope_id, staff_id) in scopes.items():
         user_id = writer.next_id("user_account")
         writer.add("user_account", {"id": user_id, "username": username, "phone": None, "display_name": username,

@@ -37,8 +37,8 @@ from webapp.org.models import Unit
 from webapp.org.settings import county_zone
 
 from .common import Backend, bench_app, fresh_database, ms, table, timed
-from .county import generate
-from .phones import PASSWORD, push_at_once
+from .county import generate, school_admin_name
+from .phones import PASSWORD, push_at_once, sender
 from .server import Phone, serve
 
 DEVICE = "bench-leaders"
@@ -57,7 +57,7 @@ def run(backend: Backend, scale: float = 1.0, days: int = 60, phones: int = 8) -
             db.session.execute(text("ANALYZE"))
             db.session.commit()
             bodies = _day_bodies(county, phones)
-        records = sum(len(json.loads(b)["records"]) for phone in bodies for b in phone)
+        records = sum(len(json.loads(body)["records"]) for phone in bodies for _, body in map(sender, phone))
         with serve(url) as server:
             day = push_at_once(server, ["county"] * phones, bodies)
             _analyze(url)  # as autovacuum does after a day's 415,000 rows (its threshold: a tenth of a table)
@@ -146,25 +146,33 @@ def _findings(n: int) -> dict:
     return {"present": True, "absence_reason": None, "symptoms": [], "temperature": 36.5}
 
 
-def _day_bodies(county, phones: int, size: int = 100) -> list[list[bytes]]:
-    """The day's checks of everyone (students by class, then staff by school) in batches, a run of them a phone."""
+def _day_bodies(county, phones: int, size: int = 100) -> list[list[bytes | tuple[str, bytes]]]:
+    """The day's checks of everyone, a run of batches a phone: the students' in batches of `size` by class
+    (sent as the county admin), then each school's staff in one batch sent by its school admin (staff
+    checks are the school's to record)."""
     now = datetime.now(county_zone()).replace(microsecond=0)
     day = now.date().isoformat()
-    people = [("health_check", "student_id", sid) for ids in county.students.values() for sid in ids]
-    people += [("staff_check", "staff_id", sid) for ids in county.staff.values() for sid in ids]
-    dealt: list[list[bytes]] = [[] for _ in range(phones)]
+    students = [sid for ids in county.students.values() for sid in ids]
+    dealt: list[list] = [[] for _ in range(phones)]
     for session in ("morning", "noon"):  # the morning's checks first, then the noon's
-        records = [{"id": str(uuid.uuid4()), "kind": kind, "recorded_at": now.isoformat(),
-                    "data": {key: person, "date": day, "session": session, **_findings(n), "note": None}}
-                   for n, (kind, key, person) in enumerate(people)]
-        bodies = [json.dumps({"device_id": DEVICE, "records": records[i:i + size]}).encode()
-                  for i in range(0, len(records), size)]
+
+        def batch(kind: str, key: str, people: list[int], first: int) -> bytes:
+            records = [{"id": str(uuid.uuid4()), "kind": kind, "recorded_at": now.isoformat(),
+                        "data": {key: person, "date": day, "session": session, **_findings(first + n), "note": None}}
+                       for n, person in enumerate(people)]
+            return json.dumps({"device_id": DEVICE, "records": records}).encode()
+        by_class = [batch("health_check", "student_id", students[i:i + size], i) for i in range(0, len(students), size)]
+        by_school, first = [], len(students)
+        for school_id, ids in sorted(county.staff.items()):
+            by_school.append((school_admin_name(county, school_id), batch("staff_check", "staff_id", ids, first)))
+            first += len(ids)
         # Each phone pushes its own run of classes, as a county's teachers push their own class.
         # Dealt round-robin, the phones pushed neighbouring batches (sharing a class) at the same
         # moment, each waiting on the other's lock of that class's tally row: a chain of eight.
-        share = -(-len(bodies) // phones)
-        for n in range(phones):
-            dealt[n] += bodies[n * share:(n + 1) * share]
+        for bodies in (by_class, by_school):
+            share = -(-len(bodies) // phones)
+            for n in range(phones):
+                dealt[n] += bodies[n * share:(n + 1) * share]
     return dealt
 
 

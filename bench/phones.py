@@ -61,11 +61,18 @@ def run(backend: Backend, phones: int = 8, batches: int = 15, size: int = 100) -
 
 # ---- the phones ----------------------------------------------------------------------------
 
-def push_at_once(server: Server, usernames: list[str], bodies: list[list[bytes]]) -> dict:
-    """Each phone logs in, all start together, each sends its batches in turn; throughput and latency."""
-    phones = [Phone(server.url) for _ in usernames]
-    for phone, username in zip(phones, usernames):
-        phone.log_in(username, PASSWORD)
+def push_at_once(server: Server, usernames: list[str], bodies: list[list[bytes | tuple[str, bytes]]]) -> dict:
+    """Each phone logs in, all start together, each sends its batches in turn; throughput and latency.
+
+    A batch given as (username, body) is sent by that account from the same thread (a school admin's
+    own phone, logged in before the start like the others): one thread, several phones in turn.
+    """
+    phones = [{None: Phone(server.url)} for _ in usernames]
+    for own, username, batches in zip(phones, usernames, bodies):
+        own[None].log_in(username, PASSWORD)
+        for other in {batch[0] for batch in batches if isinstance(batch, tuple)}:
+            own[other] = Phone(server.url)
+            own[other].log_in(other, PASSWORD)
     barrier = threading.Barrier(len(phones))
     timings: list[list[float]] = [[] for _ in phones]
     statuses: list[Counter] = [Counter() for _ in phones]
@@ -73,16 +80,17 @@ def push_at_once(server: Server, usernames: list[str], bodies: list[list[bytes]]
 
     def send(number: int) -> None:
         barrier.wait()
-        for body in bodies[number]:
+        for batch in bodies[number]:
+            username, body = sender(batch)
             start = time.perf_counter()
-            status, answer = phones[number].push(body)
+            status, answer = phones[number][username].push(body)
             timings[number].append(time.perf_counter() - start)
             _count(statuses[number], status, answer, body)
 
     start = time.perf_counter()
     _run_threads(send, len(phones))
     wall = time.perf_counter() - start
-    for phone in phones:
+    for phone in (phone for own in phones for phone in own.values()):
         phone.close()
     seconds = [s for phone in timings for s in phone]
     counts = sum(statuses, Counter())
@@ -91,6 +99,11 @@ def push_at_once(server: Server, usernames: list[str], bodies: list[list[bytes]]
             "p50_ms": ms(statistics.median(seconds)), "p99_ms": ms(percentile(seconds, 0.99)),
             "max_ms": ms(max(seconds)), "statuses": dict(counts),
             "server_cpu_ms_per_record": round(1000 * (server.cpu_seconds() - cpu_before) / max(stored, 1), 3)}
+
+
+def sender(batch: bytes | tuple[str, bytes]) -> tuple[str | None, bytes]:
+    """(the account that sends it, None for the phone's own; the body) of a batch given to push_at_once."""
+    return batch if isinstance(batch, tuple) else (None, batch)
 
 
 def _count(counter: Counter, status: int, answer: bytes, body: bytes) -> None:

@@ -58,7 +58,8 @@ def serve(database_url: str, workers: int = WORKERS, threads: int = THREADS,
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="shaodian-bench-serve-") as instance:
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-serve", "INSTANCE_DIR": instance,
-               "LOGIN_FAILURE_LIMIT": "1000 per minute", **(extra_env or {})}
+               "LOGIN_FAILURE_LIMIT": "1000 per minute",
+               "LOGIN_ADDRESS_LIMIT": "10000 per minute", **(extra_env or {})}
         log = open(Path(instance) / "gunicorn.log", "w")
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
                    "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "wsgi:app"]

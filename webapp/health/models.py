@@ -16,7 +16,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..org.county import county_key
+from ..org.county import HOT_ROW, county_key
 from ..org.models import Staff, Student, Unit, User
 from ..sync.models import RECORD_ID
 from . import partitions
@@ -59,7 +59,7 @@ class HealthCheck(db.Model):
     student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
-    county_id: Mapped[int] = county_key("unit_id", index=False)
+    county_id: Mapped[int] = county_key("unit_id", index=False, unreferenced=HOT_ROW)
     date: Mapped[dt.date]
     session: Mapped[CheckSession] = mapped_column(db.Enum(CheckSession, native_enum=False, length=8))
     present: Mapped[bool]

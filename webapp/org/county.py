@@ -32,9 +32,21 @@ GLOBAL_TABLES = {
 _CACHE = "county_of"
 
 
-def county_key(*source: str, index: bool = True, nullable: bool = False):
-    """The `county_id` column of a table whose county comes from the first non-null of `source`."""
-    return mapped_column(ForeignKey("unit.id"), index=index, nullable=nullable, info={"county_from": source})
+def county_key(*source: str, index: bool = True, nullable: bool = False, unreferenced: str | None = None):
+    """The `county_id` column of a table whose county comes from the first non-null of `source`.
+
+    It refers to the county's unit by a foreign key, except where `unreferenced` says why not.
+    """
+    info = {"county_from": source, **({"unreferenced": unreferenced} if unreferenced else {})}
+    if unreferenced:
+        return mapped_column(db.Integer, index=index, nullable=nullable, info=info)
+    return mapped_column(ForeignKey("unit.id"), index=index, nullable=nullable, info=info)
+
+
+# Where every pushed record writes a row, the key has no foreign key: its check locks the county's unit
+# row (FOR KEY SHARE) from every push of the county at once (measured on bench/leaders.py's county day:
+# 124 s with it, 111 s without). The push stamps the pushing user's own county there (fill_rows).
+HOT_ROW = "written for every pushed record: a foreign key would lock the county's unit row from every push at once"
 
 
 def sources(table: Table) -> tuple[str, ...]:

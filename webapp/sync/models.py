@@ -14,7 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
-from ..org.county import county_key
+from ..org.county import HOT_ROW, county_key
 from ..org.models import User, utcnow
 
 # A record's id: `uuid` on PostgreSQL (16 bytes, the envelope's and every typed row's key),
@@ -63,7 +63,7 @@ class SyncRecord(db.Model):
     id: Mapped[str] = mapped_column(RECORD_ID, primary_key=True)  # the phone's UUID
     kind: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    county_id: Mapped[int] = county_key("user_id", index=False)
+    county_id: Mapped[int] = county_key("user_id", index=False, unreferenced=HOT_ROW)
     device_id: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime]  # the phone's clock, as naive UTC
     recorded_offset_minutes: Mapped[int]  # the phone's UTC offset then (+480 in China)

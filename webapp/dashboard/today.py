@@ -109,7 +109,7 @@ class Today:
 
 
 def findings(check) -> tuple[str, ...]:
-    """A check's findings, as the tallies count them (health/tallies._flags): fever; other symptoms
+    """A check's findings, as the tallies count them (health/tallies._CURRENT): fever; other symptoms
     without a fever; an absence for illness (with or without either). Empty for a normal check."""
     found = ("fever" if check.fever else None,
              "symptoms" if check.other_symptoms and not check.fever else None,

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, DATE, INTEGER
 
 from ..extensions import db
 from ..sync.models import RECORD_ID
-from .models import CheckSession, CheckTally, DayTally
+from .models import ABNORMAL, CheckSession, CheckTally, DayTally
 
 COUNTS = ("checked", "absent", "illness", "personal", "other_reason", "fever", "symptoms", "abnormal")
 DAY_COUNTS = ("checked", "absent", "fever", "illness", "abnormal", "symptoms")  # people of the day (DayTally)
@@ -138,7 +138,7 @@ ranked AS (
            CASE WHEN absence_reason = 'other' THEN 1 ELSE 0 END AS other_reason,
            CASE WHEN fever THEN 1 ELSE 0 END AS fever,
            CASE WHEN other_symptoms AND NOT fever THEN 1 ELSE 0 END AS symptoms,
-           CASE WHEN fever OR other_symptoms OR absence_reason = 'illness' THEN 1 ELSE 0 END AS abnormal,
+           CASE WHEN {ABNORMAL} THEN 1 ELSE 0 END AS abnormal,
            row_number() OVER (PARTITION BY person, date, session {_ORDER}) AS after_rank,
            row_number() OVER (PARTITION BY person, date, session, is_new {_ORDER}) AS before_rank
     FROM found),

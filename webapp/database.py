@@ -77,3 +77,10 @@ def committed(work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
                 raise
             time.sleep(random.uniform(0.005, 0.05) * attempt)  # apart, so the two do not meet again
     raise AssertionError("unreachable")
+
+
+def array_literal(values) -> str:
+    """PostgreSQL's text form of an array of ids, numbers or dates ('{1,2,3}'), for a statement that casts it
+    (`CAST(:ids AS integer[])`): one string joined in C, where the driver writes a list parameter element
+    by element in Python, and a statement whose text is the same for any number of values."""
+    return "{" + ",".join(map(str, values)) + "}"

@@ -27,8 +27,8 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, DATE, INTEGER
 
+from ..database import array_literal
 from ..extensions import db
 from ..sync.models import RECORD_ID
 from .models import ABNORMAL, CheckSession, CheckTally, DayTally
@@ -40,8 +40,7 @@ _LOCK_SPACE = 0x54414C59  # "TALY"
 # while the month's partition was still empty read the day by ix_health_check_date_unit for every
 # lookup, and the county's day slowed down as it filled (measured: the settle 0.04 -> 0.20 ms a record
 # over 40,000 records). PostgreSQL plans them for each batch (about 1.6 ms a statement) and stays right.
-_LOCKS = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(:keys) AS k").bindparams(
-    bindparam("keys", type_=ARRAY(INTEGER)))
+_LOCKS = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(CAST(:keys AS integer[])) AS k")
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -86,7 +85,10 @@ def settler(person: str):
         pairs = sorted({k[:2] for k in keys})
         values = {"persons": [p for p, _ in pairs], "days": [d for _, d in pairs], "new": [item.id for item in items],
                   "staff": person == "staff"}
-        for statement in _statements(db.session.get_bind().dialect.name, person, "touched"):
+        dialect = db.session.get_bind().dialect.name
+        if dialect == "postgresql":  # each list as one text, cast in the statement (store.array_literal)
+            values.update({name: array_literal(values[name]) for name in ("persons", "days", "new")})
+        for statement in _statements(dialect, person, "touched"):
             db.session.execute(statement, values)
     return settle
 
@@ -105,7 +107,7 @@ def _lock(person: str, keys: set) -> None:
         return
     # One lock per person and day (not per session): the day's tally reads both sessions' checks.
     hashed = sorted({zlib.crc32(f"{person}:{k[0]}:{k[1]}".encode()) - 2**31 for k in keys})
-    db.session.execute(_LOCKS, {"space": _LOCK_SPACE, "keys": hashed})
+    db.session.execute(_LOCKS, {"space": _LOCK_SPACE, "keys": array_literal(hashed)})
 
 
 _CHECK = ("record_id, {person} AS person, date, session, unit_id, county_id, present, absence_reason, fever, "
@@ -117,8 +119,8 @@ _FOUND = {
     # `person IN … AND date IN …`, a health_check analyzed before the day's checks arrived made the planner
     # read the whole day by ix_health_check_date_unit for every batch (O(n²) over a county's day).
     ("postgresql", "touched"): (
-        "SELECT h.*, CASE WHEN h.record_id = ANY(:new) THEN 1 ELSE 0 END AS is_new "
-        "FROM unnest(:persons, :days) AS k(person, day) JOIN LATERAL "
+        "SELECT h.*, CASE WHEN h.record_id = ANY(CAST(:new AS uuid[])) THEN 1 ELSE 0 END AS is_new "
+        "FROM unnest(CAST(:persons AS integer[]), CAST(:days AS date[])) AS k(person, day) JOIN LATERAL "
         f"(SELECT {_CHECK} FROM health_check WHERE {{person}} = k.person AND date = k.day OFFSET 0) AS h ON true"),
     # SQLite: `person IN … AND date IN …` (a few checks more, whose counts do not move).
     ("sqlite", "touched"): (f"SELECT {_CHECK}, CASE WHEN record_id IN :new THEN 1 ELSE 0 END AS is_new "
@@ -175,11 +177,8 @@ def _statements(dialect: str, person: str, checks: str) -> tuple:
     statements = (f"WITH {current} " + _move("check_tally", ("unit_id", "date", "session"), COUNTS, "current WHERE true"),
                   f"WITH {current}{_PEOPLE} " + _move("day_tally", ("unit_id", "date"), DAY_COUNTS,
                                                           "people WHERE last = 1"))
-    if dialect == "postgresql":
-        params = (bindparam("persons", type_=ARRAY(INTEGER)), bindparam("days", type_=ARRAY(DATE)),
-                  bindparam("new", type_=ARRAY(RECORD_ID)))
-    else:
-        params = (bindparam("persons", expanding=True, type_=Integer), bindparam("days", expanding=True, type_=Date),
-                  bindparam("new", expanding=True, type_=RECORD_ID))
-    params += (bindparam("day", type_=Date), bindparam("staff", type_=Boolean))
+    params = (bindparam("day", type_=Date), bindparam("staff", type_=Boolean))
+    if dialect == "sqlite":
+        params += (bindparam("persons", expanding=True, type_=Integer), bindparam("days", expanding=True, type_=Date),
+                   bindparam("new", expanding=True, type_=RECORD_ID))
     return tuple(text(sql).bindparams(*(p for p in params if re.search(rf":{p.key}\b", sql))) for sql in statements)

@@ -10,9 +10,10 @@ from flask import abort
 from flask_login import current_user
 import uuid
 
-from sqlalchemy import Integer, Select, Uuid, bindparam, cast, func, or_, select
+from sqlalchemy import ARRAY, Integer, Select, Uuid, any_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ..database import array_literal
 from ..extensions import db
 from .models import Role, Unit, User
 
@@ -131,7 +132,11 @@ def scoped_by_id(model, ids, user: User | None = None, columns: tuple = (), join
     wanted = {ident for ident in ids if isinstance(ident, int) and 0 < ident <= MAX_ID}
     if not wanted:
         return {}
-    query = scoped(model, user).where(model.id.in_(wanted))
+    if db.session.get_bind().dialect.name == "postgresql":  # one parameter, whatever the number of ids
+        matching = model.id == any_(cast(bindparam("ids", array_literal(sorted(wanted))), ARRAY(Integer)))
+    else:
+        matching = model.id.in_(wanted)
+    query = scoped(model, user).where(matching)
     if not columns:
         return {row.id: row for row in db.session.scalars(query)}
     query = query.with_only_columns(model.id, *columns)

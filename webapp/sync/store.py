@@ -18,18 +18,19 @@ import uuid
 from datetime import date, datetime, time
 from functools import cache
 
-from sqlalchemy import JSON, Table, any_, bindparam, insert, select, text
+from sqlalchemy import JSON, Table, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 
+from ..database import array_literal
 from ..extensions import db
-from .models import RECORD_ID, SyncRecord
+from .models import SyncRecord
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # pg_advisory_xact_lock(key1, key2): key1 says "a sync record", key2 is 32 bits of its id.
 _LOCK_SPACE = 0x53594E43  # "SYNC"
-_LOCKS = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(:keys) AS k").bindparams(
-    bindparam("keys", type_=ARRAY(INTEGER)))
+_LOCKS = text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(CAST(:keys AS integer[])) AS k")
+_STORED = text("SELECT id, content_hash FROM sync_record WHERE id = ANY(CAST(:ids AS uuid[]))").columns(
+    SyncRecord.id, SyncRecord.content_hash)
 
 
 def dialect() -> str:
@@ -57,19 +58,18 @@ def lock_records(ids: set[str]) -> None:
     """
     if not ids or dialect() != "postgresql":
         return
-    keys = sorted({int.from_bytes(uuid.UUID(i).bytes[:4], "big", signed=True) for i in ids})
-    db.session.execute(_LOCKS, {"space": _LOCK_SPACE, "keys": keys})
+    keys = sorted({int.from_bytes(bytes.fromhex(i[:8]), "big", signed=True) for i in ids})  # ids are canonical
+    db.session.execute(_LOCKS, {"space": _LOCK_SPACE, "keys": array_literal(keys)})
 
 
 def stored_hashes(ids: set[str]) -> dict[str, str]:
     """Content hashes of the records among `ids` already stored: a resent batch costs one query."""
     if not ids:
         return {}
-    if dialect() == "postgresql":  # one array parameter: the same statement text for any number of ids
-        matching = SyncRecord.id == any_(bindparam("ids", list(ids), type_=ARRAY(RECORD_ID)))
-    else:
-        matching = SyncRecord.id.in_(ids)
-    return dict(db.session.execute(select(SyncRecord.id, SyncRecord.content_hash).where(matching)).all())
+    if dialect() == "postgresql":  # one parameter: the same statement text for any number of ids
+        return dict(db.session.execute(_STORED, {"ids": array_literal(ids)}).all())
+    return dict(db.session.execute(select(SyncRecord.id, SyncRecord.content_hash)
+                                   .where(SyncRecord.id.in_(ids))).all())
 
 
 def insert_envelopes(rows: list[dict]) -> set[str]:

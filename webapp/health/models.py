@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, literal_column, or_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -42,6 +42,16 @@ class AbsenceReason(str, enum.Enum):
 # logged in, and people and accounts are never deleted, only taken off the roll or switched off.
 UNREFERENCED = ("student_id", "staff_id", "user_id")
 ABNORMAL = "fever OR other_symptoms OR absence_reason = 'illness'"  # as operations.abnormal_checks says it
+
+
+def abnormal_check():
+    """SQL: the check is abnormal, as ABNORMAL says it (the illness written into the statement): the
+    predicate of the partial index ix_health_check_abnormal, so that a query over weeks that names it
+    beside its own rarer sign (a fever, an illness absence) reads that index's few rows of each day."""
+    return or_(HealthCheck.fever, HealthCheck.other_symptoms,
+               HealthCheck.absence_reason == literal_column(f"'{AbsenceReason.illness.value}'"))
+
+
 SYMPTOMS = ("fever", "cough", "sore_throat", "fatigue", "diarrhea", "vomiting", "rash", "other")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
+from sqlalchemy import JSON, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
@@ -62,7 +62,9 @@ class SyncRecord(db.Model):
 
     id: Mapped[str] = mapped_column(RECORD_ID, primary_key=True)  # the phone's UUID
     kind: Mapped[str] = mapped_column(String(40))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Read by id only (the push, retention): no index on the account, the kind or the time, which every
+    # pushed record would write to (docs/scaling.md, "The indexes that matter").
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     county_id: Mapped[int] = county_key("user_id", index=False, unreferenced=HOT_ROW)
     device_id: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime]  # the phone's clock, as naive UTC
@@ -77,5 +79,3 @@ class SyncRecord(db.Model):
     def __repr__(self) -> str:
         return f"<SyncRecord {self.kind} {self.id}>"
 
-
-Index("ix_sync_record_kind_received_at", SyncRecord.kind, SyncRecord.received_at)

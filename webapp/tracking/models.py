@@ -281,10 +281,3 @@ class SupportFollowUp(PersonRow, Stamped, db.Model):
     closed: Mapped[bool]
     note: Mapped[str | None] = mapped_column(String(500))
 
-
-# Tracking reads the rare signs of the health checks over weeks (fevers, illness absences) for a
-# whole county: these indexes find those few rows without scanning every day's checks.
-from ..health.models import HealthCheck  # noqa: E402
-
-Index("ix_health_check_fever_day", HealthCheck.fever, HealthCheck.date)
-Index("ix_health_check_absence_day", HealthCheck.absence_reason, HealthCheck.date)

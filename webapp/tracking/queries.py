@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
-from ..health.models import AbsenceReason, HealthCheck
+from ..health.models import AbsenceReason, HealthCheck, abnormal_check
 from ..org.models import Responsibility, Staff, Student, Unit
 from ..org.scoping import subtree_ids
 from ..org.settings import county_id_of
@@ -96,7 +96,7 @@ def fevers(unit: Unit, day: date) -> dict[tuple, date]:
     since = day - timedelta(days=rules.FEVER_WINDOW_DAYS - 1)
     return _per_person(select(HealthCheck.student_id, HealthCheck.staff_id, func.max(HealthCheck.date))
                        .where(HealthCheck.unit_id.in_(subtree_ids(unit)), HealthCheck.fever.is_(True),
-                              HealthCheck.date >= since, HealthCheck.date <= day)
+                              abnormal_check(), HealthCheck.date >= since, HealthCheck.date <= day)
                        .group_by(HealthCheck.student_id, HealthCheck.staff_id))
 
 
@@ -155,7 +155,7 @@ def illness_signs(unit: Unit, day: date) -> dict[tuple, date]:
     """The last fever or illness absence at a check, per person (what opens an illness case by itself)."""
     sign = or_(HealthCheck.fever.is_(True), HealthCheck.absence_reason == AbsenceReason.illness)
     return _per_person(select(HealthCheck.student_id, HealthCheck.staff_id, func.max(HealthCheck.date))
-                       .where(HealthCheck.unit_id.in_(subtree_ids(unit)), sign,
+                       .where(HealthCheck.unit_id.in_(subtree_ids(unit)), sign, abnormal_check(),
                               HealthCheck.date >= day - timedelta(days=SIGN_WINDOW_DAYS), HealthCheck.date <= day)
                        .group_by(HealthCheck.student_id, HealthCheck.staff_id))
 
@@ -177,7 +177,7 @@ def illness_absences(unit: Unit, day: date) -> set[tuple]:
     """Students absent for illness on ILLNESS_ABSENCE_DAYS days or more of the last week."""
     query = (select(HealthCheck.student_id, HealthCheck.staff_id, func.count(func.distinct(HealthCheck.date)))
              .where(HealthCheck.unit_id.in_(subtree_ids(unit)), HealthCheck.absence_reason == AbsenceReason.illness,
-                    HealthCheck.date > day - timedelta(days=7), HealthCheck.date <= day)
+                    abnormal_check(), HealthCheck.date > day - timedelta(days=7), HealthCheck.date <= day)
              .group_by(HealthCheck.student_id, HealthCheck.staff_id))
     return {key for key, days in _per_person(query).items() if days >= rules.ILLNESS_ABSENCE_DAYS}
 

@@ -77,10 +77,10 @@ def test_a_check_for_another_class_is_forbidden(county):
 
 
 def test_without_a_foreign_key_on_the_person_an_unknown_person_is_still_never_stored(county):
-    # health_check refers to its envelope and its unit by key; its person and account are found by the push
-    # (models.UNREFERENCED: the key's row locks cost the county's day more than anything else in the insert).
-    assert {fk.parent.name for fk in HealthCheck.__table__.foreign_keys} == {"record_id", "unit_id"}
-    assert set(UNREFERENCED) == {"student_id", "staff_id", "user_id"}
+    # health_check refers to its unit by key; its envelope, person and account are the push's to find
+    # (models.UNREFERENCED: the keys' row locks cost the county's day more than anything else in the insert).
+    assert {fk.parent.name for fk in HealthCheck.__table__.foreign_keys} == {"unit_id"}
+    assert set(UNREFERENCED) == {"record_id", "student_id", "staff_id", "user_id"}
     staff = push_one(county.users.school_a1, "staff_check", staff_check(county.teacher_a1_1) | {"staff_id": 99999})
     student = push_one(county.users.school_a1, "health_check", check(county.students_a1_1[0]) | {"student_id": 0})
     assert (staff["status"], staff["code"], list(staff["errors"])) == ("rejected", "forbidden", ["staff_id"])

@@ -33,14 +33,18 @@ class AbsenceReason(str, enum.Enum):
     other = "other"
 
 
-# health_check.student_id, staff_id and user_id refer to no row by a foreign key. It is the table every
-# check writes (a county's day: 400,000 rows), and a key's check locks the row it names (FOR KEY SHARE):
-# every student's row twice a day (the student table's pages written again, ~150 bytes of WAL a check)
-# and the pushing account's row from each of its pushes at once. Measured on bench/leaders.py's county
-# day: the insert 49 -> 35 µs a check, WAL 708 -> 650 MB. Nothing is lost by it: the push finds each
-# person in the user's area in the same transaction (org/scoping.scoped_by_id), the account is the one
-# logged in, and people and accounts are never deleted, only taken off the roll or switched off.
-UNREFERENCED = ("student_id", "staff_id", "user_id")
+# health_check refers to its unit by a foreign key, and to nothing else: not its envelope, person or
+# account. It is the table every check writes (a county's day: 400,000 rows), and a key's check is a
+# lookup that locks the row it names (FOR KEY SHARE): every student's row twice a day (the student
+# table's pages written again), the pushing account's row from each of its pushes at once, and the
+# envelope just inserted (one more WAL record a check). Measured on bench/leaders.py's county day: the
+# insert 49 µs a check with the five keys, 35 without the person's and account's, ~26 with the unit's
+# alone; WAL 708 -> 650 MB. Nothing is lost by it: the push writes a check only with the envelope it
+# inserted in the same savepoint (sync/engine.py; the key's uniqueness already rests on that, see
+# partitions.py), finds each person in the user's area in the same transaction
+# (org/scoping.scoped_by_id), and people and accounts are never deleted, only taken off the roll or
+# switched off. The unit keeps its key: the county key is read from it (org/county.py).
+UNREFERENCED = ("record_id", "student_id", "staff_id", "user_id")
 ABNORMAL = "fever OR other_symptoms OR absence_reason = 'illness'"  # as operations.abnormal_checks says it
 
 
@@ -73,8 +77,8 @@ class HealthCheck(db.Model):
         partitions.by_month("date"),
     )
 
-    record_id: Mapped[str] = mapped_column(RECORD_ID, ForeignKey("sync_record.id"), primary_key=True)
-    # The person and the account have no foreign key (UNREFERENCED, below); the envelope and the unit do.
+    # Only the unit has a foreign key (UNREFERENCED, above).
+    record_id: Mapped[str] = mapped_column(RECORD_ID, primary_key=True)  # its envelope's id (sync_record)
     student_id: Mapped[int | None]
     staff_id: Mapped[int | None]
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))

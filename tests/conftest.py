@@ -23,7 +23,11 @@ def evening_county_zone(now: datetime | None = None, hour: int = 20) -> str:
     """
     utc_hour = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).hour
     offset = (hour - utc_hour + 12) % 24 - 12  # UTC-12 ... UTC+11
-    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")  # POSIX sign: Etc/GMT-8 is UTC+8
+    # Never UTC itself (a suite started at 20:00 UTC): the county's day would be the machine's all day
+    # long, and the calendar feed writes UTC times in their own form ("…Z", no TZID). An hour later
+    # in the evening instead.
+    offset = offset or 1
+    return f"Etc/GMT{-offset:+d}"  # POSIX sign: Etc/GMT-8 is UTC+8
 
 
 # Read by webapp.config at import; set once in the controller so every xdist worker and every served

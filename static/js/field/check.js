@@ -24,7 +24,7 @@ async function init() {
   for (const id of ["unit", "session", "date"]) if ($(id)) $(id).addEventListener("change", load);
   // New reference data redraws the list, but never over changes the teacher has not saved yet.
   // Nor under a panel the teacher has open.
-  window.addEventListener(REFERENCE, () => page.touched || page.rows.some((r) => !r.panel.hidden) || load());
+  window.addEventListener(REFERENCE, () => busy() || load({ unlessBusy: true }));
   window.addEventListener(USER, load);
   form.addEventListener("submit", save);
   // Never show the lists of the account that used this phone before: wait for the server's word.
@@ -32,14 +32,22 @@ async function init() {
   await load();
 }
 
-async function load() {
-  page.touched = false;
+/** The teacher is at work on the list: a change not saved yet, or a person's panel open. */
+function busy() {
+  return page.touched || page.rows.some((r) => r.panel && !r.panel.hidden);
+}
+
+/** Read the list again and draw it. After a sync (`unlessBusy`) the list is kept as it is if the teacher
+ *  began working on it while it was read: the name she tapped stays open. */
+async function load({ unlessBusy = false } = {}) {
   page.threshold = Number((await daySettings()).fever_threshold) || 37.3;
   page.pulled = Boolean(await getMeta("lastPull"));
   await fillUnits();
   const people = await listPeople();
   await chooseSession(people);
   const latest = await latestChecks();
+  if (unlessBusy && busy()) return;
+  page.touched = false;
   page.rows = people.map((person) => {
     const last = latest.get(person.id);
     const state = last ? { ...last.data } : normal();

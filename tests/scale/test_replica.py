@@ -42,6 +42,9 @@ def pair():
         for cluster in (standby, primary):
             if cluster is not None:
                 clusters.remove(cluster)
+        # The replica's bind made a MetaData on the shared `db`; another test's app has no such bind, and
+        # its create_all would fail on it ("Bind key 'replica' is not in SQLALCHEMY_BINDS").
+        db.metadatas.pop(replica.BIND, None)
 
 
 @contextlib.contextmanager
@@ -57,7 +60,9 @@ def _connected(url: str):
 def _caught_up(primary, standby, position: str = "replay") -> None:
     """Until the standby has received (or replayed) everything the primary has written so far."""
     with _connected(primary.url()) as p, _connected(standby.url()) as s:
-        target = p.scalar(text("SELECT pg_current_wal_lsn()"))
+        # The insert position, not the write position: the test cluster commits with synchronous_commit off
+        # (clusters.primary), so a commit may still be in the WAL buffers, before pg_current_wal_lsn().
+        target = p.scalar(text("SELECT pg_current_wal_insert_lsn()"))
         clusters.wait_for(lambda: s.scalar(text(f"SELECT pg_last_wal_{position}_lsn() >= CAST(:t AS pg_lsn)"),
                                            {"t": target}))
 
@@ -82,7 +87,8 @@ def test_the_leaders_screens_read_the_replica_and_say_how_old_it_is_when_behind(
         county = build_county(db.session)
         db.session.commit()
         a11 = county.students_a1_1
-        push(county.users.homeroom_a1, *[record("health_check", check(s)) for s in a11[:2]])
+        pushed = push(county.users.homeroom_a1, *[record("health_check", check(s)) for s in a11[:2]])
+        assert [r["status"] for r in pushed] == ["accepted"] * 2, pushed
         _caught_up(primary, standby)
         client = app.test_client()
         assert client.post("/login", data={"login": "county", "password": "pass-1234"}).status_code == 302

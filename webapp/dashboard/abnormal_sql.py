@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..health.models import AbsenceReason, DayTally, HealthCheck
+from ..health.models import DayTally, HealthCheck, abnormal_check
 from ..health.operations import _person_column
 from ..org.models import Staff, Student, Unit
 from ..org.ordering import encoded, unit_key
@@ -45,8 +45,7 @@ def candidates(units, day: date, person: str, limit: int) -> tuple[list[int], tu
     """
     column = _person_column(person)
     model = Student if person == "student" else Staff
-    flagged = (HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None),
-               or_(HealthCheck.fever, HealthCheck.other_symptoms, HealthCheck.absence_reason == AbsenceReason.illness))
+    flagged = (HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None), abnormal_check())
     names = db.session.scalars(select(Unit.name.distinct()).where(
         Unit.id.in_(select(HealthCheck.unit_id).where(*flagged)))).all()
     if not names:

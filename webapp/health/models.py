@@ -45,7 +45,7 @@ class AbsenceReason(str, enum.Enum):
 # (org/scoping.scoped_by_id), and people and accounts are never deleted, only taken off the roll or
 # switched off. The unit keeps its key: the county key is read from it (org/county.py).
 UNREFERENCED = ("record_id", "student_id", "staff_id", "user_id")
-ABNORMAL = "fever OR other_symptoms OR absence_reason = 'illness'"  # as operations.abnormal_checks says it
+ABNORMAL = "fever OR other_symptoms OR absence_reason = 'illness'"  # in SQL text; abnormal_check() below
 
 
 def abnormal_check():

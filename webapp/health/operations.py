@@ -22,7 +22,7 @@ from ..org.models import Staff, Student, Unit, UnitKind, User
 from ..org.ordering import path_key
 from ..org.roll import students_per_class
 from ..org.scoping import in_subtree, subtree_ids
-from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck
+from .models import AbsenceReason, CheckSession, DailyReport, HealthCheck, abnormal_check
 
 SESSIONS = tuple(CheckSession)
 
@@ -115,8 +115,7 @@ def _flagged(units, day: date, person: str):
     ix_health_check_abnormal: a county's few hundred, not its 400,000 checks)."""
     column = _person_column(person)
     return select(column).where(HealthCheck.date == day, HealthCheck.unit_id.in_(units), column.is_not(None),
-                                or_(HealthCheck.fever, HealthCheck.other_symptoms,
-                                    HealthCheck.absence_reason == AbsenceReason.illness))
+                                abnormal_check())
 
 
 def _sum(condition):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..org.models import User
@@ -22,7 +22,7 @@ from ..org.scoping import scope_clause, subtree_ids
 from ..org.settings import current_settings, local_today
 from ..sync.reference import register_collection
 from .figures import is_late
-from .models import AbsenceReason, DailyReport, HealthCheck
+from .models import DailyReport, HealthCheck, abnormal_check
 from .operations import _person_column
 
 PREFIX = {"student": "s", "staff": "t"}  # the phone's keys of a person: s<student id>, t<staff id>
@@ -44,8 +44,7 @@ def day_checks(user: User, since: datetime | None) -> list[dict]:
         partition = (column, HealthCheck.session)
         rank = func.row_number().over(partition_by=partition, order_by=(
             HealthCheck.effective_at.desc(), HealthCheck.received_at.desc(), HealthCheck.record_id.desc()))
-        abnormal = or_(HealthCheck.fever, HealthCheck.other_symptoms,
-                       HealthCheck.absence_reason == AbsenceReason.illness)
+        abnormal = abnormal_check()
         ranked = (select(column.label("person"), HealthCheck.session, HealthCheck.present,
                          case((abnormal, True), else_=False).label("abnormal"), HealthCheck.effective_at,
                          rank.label("rank"), func.max(HealthCheck.received_at).over(partition_by=partition).label("latest"))

@@ -86,7 +86,7 @@ def settler(person: str):
         values = {"persons": [p for p, _ in pairs], "days": [d for _, d in pairs], "new": [item.id for item in items],
                   "staff": person == "staff"}
         dialect = db.session.get_bind().dialect.name
-        if dialect == "postgresql":  # each list as one text, cast in the statement (store.array_literal)
+        if dialect == "postgresql":  # each list as one text, cast in the statement (database.array_literal)
             values.update({name: array_literal(values[name]) for name in ("persons", "days", "new")})
         for statement in _statements(dialect, person, "touched"):
             db.session.execute(statement, values)
